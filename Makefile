@@ -1,0 +1,61 @@
+# execmem project: build/test pipeline (see scripts/execmem/).
+# Env: EXECMEM_BUILD (build dir), EXECMEM_LLVM=1, EXECMEM_KMAKE_FLAGS (e.g. W=1),
+#      EXECMEM_BOOT_TIMEOUT (s, default 600), EXECMEM_BOOTS ("single numa2"),
+#      EXECMEM_VERBOSE=1 (stream guest console), EXECMEM_APPEND (extra cmdline),
+#      EXECMEM_EXTRA_CONFIG (extra config fragment file).
+S := scripts/execmem
+SHELL := /bin/bash
+
+.PHONY: help check demo deps tree kernel stock harness boot-stock boot-kernel clean distclean
+
+help:
+	@echo 'make check      deps, host harness, execmem kernel + test modules, boots (single, numa2), summary'
+	@echo 'make demo       deps, execmem kernel, boot with execmem.mode=demo, print the demo block'
+	@echo 'make deps       install build/boot tools with apt-get (root) or list missing ones'
+	@echo 'make harness    host harness only (tools/testing/execmem)'
+	@echo 'make tree       apply overlay + patches/ to build/linux-execmem (incremental)'
+	@echo 'make kernel     deps + tree + build execmem kernel and test modules (build/obj-execmem)'
+	@echo 'make stock      deps + build the unpatched kernel, same config minus execmem options (build/obj-stock)'
+	@echo 'make boot-stock / boot-kernel   boot one guest (MODE=check|demo|none|<x>, TOPO=single|numa2)'
+	@echo 'make clean      remove object dirs, logs, initramfs (keeps pristine tree, ccache)'
+	@echo 'make distclean  remove build/ entirely'
+
+deps:
+	@$(S)/deps.sh
+
+check: deps
+	@$(S)/check.sh
+
+demo: deps
+	@EXECMEM_START=$$(date +%s) $(S)/run-demo.sh
+
+harness:
+	@if [ -f tools/testing/execmem/Makefile ]; then $(MAKE) -C tools/testing/execmem check; \
+	 else echo "SKIP host harness: tools/testing/execmem/Makefile missing"; fi
+
+tree: deps
+	@$(S)/prepare-tree.sh
+
+kernel: tree
+	@$(S)/build-kernel.sh execmem
+
+stock: deps
+	@bash -c '. $(S)/common.sh; ensure_pristine'
+	@$(S)/build-kernel.sh stock
+
+MODE ?= check
+TOPO ?= single
+boot-stock:
+	@$(S)/boot.sh stock stock-$(TOPO) $(MODE) $(TOPO); \
+	 python3 $(S)/ktap-summary.py --no-tests-ok stock-$(TOPO)=$${EXECMEM_BUILD:-build}/logs/stock-$(TOPO).log
+
+boot-kernel:
+	@$(S)/boot.sh execmem $(TOPO) $(MODE) $(TOPO); \
+	 python3 $(S)/ktap-summary.py $(TOPO)=$${EXECMEM_BUILD:-build}/logs/$(TOPO).log
+
+clean:
+	rm -rf $${EXECMEM_BUILD:-build}/obj-* $${EXECMEM_BUILD:-build}/logs $${EXECMEM_BUILD:-build}/initramfs $${EXECMEM_BUILD:-build}/staging
+	-@[ -f tools/testing/execmem/Makefile ] && $(MAKE) -C tools/testing/execmem clean || true
+
+distclean:
+	rm -rf $${EXECMEM_BUILD:-build}

@@ -1,0 +1,98 @@
+#!/bin/bash
+# build-kernel.sh stock|execmem : configure (if fragments changed), build
+# bzImage + in-tree modules, then (execmem) the external test modules.
+. "$(dirname "$0")/common.sh"
+VARIANT=${1:?usage: build-kernel.sh stock|execmem}
+kvariant "$VARIANT"
+[ -f "$SRC/Makefile" ] || die "$SRC missing (run prepare-tree.sh / make)"
+mkdir -p "$OBJ"
+export PATH=/usr/lib/ccache:$PATH
+START=$(date +%s)
+
+# --- config fragments -------------------------------------------------------
+FRAGDIR=$OBJ/.execmem-fragments
+rm -rf "$FRAGDIR"; mkdir -p "$FRAGDIR"
+cp "$SCRIPTS/base.config" "$FRAGDIR/10-base.config"
+SELFCFG=$REPO/tools/testing/selftests/execmem/config
+if [ -f "$SELFCFG" ]; then
+	if [ "$VARIANT" = stock ]; then
+		# Drop execmem-only options (and any symbol stock Kconfig lacks).
+		: > "$FRAGDIR/20-selftests.config"
+		while IFS= read -r line; do
+			sym=$(sed -nE 's/^(# )?CONFIG_([A-Za-z0-9_]+)[= ].*/\2/p' <<<"$line")
+			if [ -n "$sym" ]; then
+				case "$sym" in *EXECMEM*) continue ;; esac
+				if ! grep -rqsE "^(menu)?config $sym\$" --include='Kconfig*' "$SRC"; then
+					log "stock: dropping $sym (not in stock Kconfig)"; continue
+				fi
+			fi
+			printf '%s\n' "$line" >> "$FRAGDIR/20-selftests.config"
+		done < "$SELFCFG"
+	else
+		cp "$SELFCFG" "$FRAGDIR/20-selftests.config"
+	fi
+fi
+if [ -n "${EXECMEM_EXTRA_CONFIG:-}" ]; then   # optional extra fragment file
+	cp "$EXECMEM_EXTRA_CONFIG" "$FRAGDIR/30-extra.config"
+fi
+FRAGS=("$FRAGDIR"/*.config)
+SUM=$( { cat "${FRAGS[@]}"; echo "${KMAKE_CC[*]}"; } | sha256sum | cut -d' ' -f1)
+STAMP=$OBJ/.execmem-config-stamp
+
+if [ ! -f "$OBJ/.config" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$SUM" ]; then
+	log "$VARIANT: configuring ($OBJ)"
+	rm -f "$STAMP"
+	kmake tinyconfig >/dev/null
+	(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$OBJ" "$OBJ/.config" "${FRAGS[@]}") >"$OBJ/.merge_config.log" 2>&1 \
+		|| { cat "$OBJ/.merge_config.log"; die "merge_config failed"; }
+	kmake olddefconfig >/dev/null
+	# Verify: last assignment of every symbol in the fragments must survive.
+	python3 - "$OBJ/.config" "${FRAGS[@]}" <<'PY' || die "config verification failed (see above)"
+import re, sys
+final = {}
+for l in open(sys.argv[1]):
+    m = re.match(r'^(CONFIG_\w+)=(.*)$', l.rstrip('\n'))
+    if m: final[m.group(1)] = m.group(2)
+    m = re.match(r'^# (CONFIG_\w+) is not set', l)
+    if m: final[m.group(1)] = 'n'
+want = {}
+for f in sys.argv[2:]:
+    for l in open(f):
+        l = l.strip()
+        m = re.match(r'^(CONFIG_\w+)=(.*)$', l)
+        if m: want[m.group(1)] = (m.group(2), f); continue
+        m = re.match(r'^# (CONFIG_\w+) is not set', l)
+        if m: want[m.group(1)] = ('n', f)
+bad = []
+for k, (v, f) in want.items():
+    got = final.get(k, 'n')
+    if v in ('y', 'm'):
+        if got != v: bad.append(f'{k}={v} wanted ({f.rsplit("/",1)[-1]}), got {got}')
+    elif v == 'n':
+        if got in ('y', 'm'): bad.append(f'{k} wanted off ({f.rsplit("/",1)[-1]}), got {got}')
+    elif got != v:
+        print(f'[execmem] config note: {k}={v} wanted, got {got}', file=sys.stderr)
+if bad:
+    print('[execmem] config options dropped or changed (missing dependencies?):', file=sys.stderr)
+    for b in bad: print('  ' + b, file=sys.stderr)
+    sys.exit(1)
+PY
+	echo "$SUM" > "$STAMP"
+fi
+
+# --- kernel -------------------------------------------------------------------
+log "$VARIANT: building kernel (-j$JOBS ${KMAKE_CC[*]} ${KMAKE_EXTRA[*]})"
+kmake || die "$VARIANT kernel build failed"
+[ -f "$OBJ/arch/x86/boot/bzImage" ] || die "no bzImage"
+
+# --- external test modules ------------------------------------------------------
+KODIR=$OBJ/.execmem-modules
+rm -rf "$KODIR"; mkdir -p "$KODIR"
+MDIR=$SRC/tools/testing/selftests/execmem/modules
+if [ "$VARIANT" = execmem ] && [ -d "$MDIR" ]; then
+	log "$VARIANT: building test modules in $MDIR"
+	kmake M="$MDIR" modules || die "test module build failed"
+	find "$MDIR" -name '*.ko' -exec cp {} "$KODIR/" \;
+	log "$VARIANT: modules: $(cd "$KODIR" && ls | tr '\n' ' ')"
+fi
+log "$VARIANT: done in $(( $(date +%s) - START ))s -> $OBJ/arch/x86/boot/bzImage"

@@ -1,0 +1,44 @@
+#!/bin/bash
+# check.sh : host harness -> execmem kernel + modules -> boots (single, numa2)
+# -> summary. Last line: "N passed, N failed[, N skipped]".
+. "$(dirname "$0")/common.sh"
+START=$(date +%s)
+mkdir -p "$LOGS"
+SUMARGS=()
+BOOTS=${EXECMEM_BOOTS:-single numa2}
+
+# 1. host harness
+H=$REPO/tools/testing/execmem
+if [ "${EXECMEM_SKIP_HARNESS:-0}" = 1 ]; then
+	SUMARGS+=(--harness-skip "EXECMEM_SKIP_HARNESS=1")
+elif [ -f "$H/Makefile" ]; then
+	log "host harness: make -C tools/testing/execmem check"
+	set +e
+	make -C "$H" check 2>&1 | tee "$LOGS/harness.log"
+	rc=${PIPESTATUS[0]}
+	set -e
+	SUMARGS+=(--harness "$LOGS/harness.log:$rc")
+else
+	echo "SKIP host harness: tools/testing/execmem/Makefile missing"
+	SUMARGS+=(--harness-skip "tools/testing/execmem/Makefile missing")
+fi
+
+# 2. execmem kernel + test modules
+build_ok=1
+if ! "$SCRIPTS/prepare-tree.sh"; then
+	build_ok=0; SUMARGS+=(--fail "prepare-tree:overlay/patches failed to apply (see above)")
+elif ! "$SCRIPTS/build-kernel.sh" execmem 2>&1 | tee "$LOGS/build-execmem.log"; then
+	build_ok=0; SUMARGS+=(--fail "kernel-build:execmem kernel/modules build failed (build/logs/build-execmem.log)")
+fi
+
+# 3. boots
+if [ $build_ok = 1 ]; then
+	for b in $BOOTS; do
+		"$SCRIPTS/boot.sh" execmem "$b" check "$b" || true
+		SUMARGS+=("$b=$LOGS/$b.log")
+	done
+fi
+
+# 4. summary
+log "elapsed $(( $(date +%s) - START ))s"
+exec python3 "$SCRIPTS/ktap-summary.py" "${SUMARGS[@]}"

@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# Common settings for the execmem pipeline. Source from the other scripts.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${EXECMEM_BUILD:-$REPO/build}
+case "$BUILD" in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
+TARBALL=${EXECMEM_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+PRISTINE=$BUILD/linux-pristine
+EXECSRC=$BUILD/linux-execmem
+LOGS=$BUILD/logs
+SCRIPTS=$REPO/scripts/execmem
+JOBS=$(( $(nproc) + 1 ))
+
+if [ "${EXECMEM_LLVM:-0}" = 1 ]; then
+	SUFFIX=-llvm
+	KMAKE_CC=(CC="ccache clang" LLVM=1)
+else
+	SUFFIX=
+	KMAKE_CC=(CC="ccache gcc")
+fi
+# shellcheck disable=SC2206
+KMAKE_EXTRA=(${EXECMEM_KMAKE_FLAGS:-})
+
+export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Make kernel builds reproducible-ish so ccache hits across trees.
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2025-01-01}
+export KBUILD_BUILD_USER=execmem KBUILD_BUILD_HOST=ci
+
+log() { printf '[execmem] %s\n' "$*" >&2; }
+die() { printf '[execmem] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# kvariant: stock|execmem -> sets SRC, OBJ
+kvariant() {
+	case "$1" in
+	stock)   SRC=$PRISTINE; OBJ=$BUILD/obj-stock$SUFFIX ;;
+	execmem) SRC=$EXECSRC;  OBJ=$BUILD/obj-execmem$SUFFIX ;;
+	*) die "unknown variant '$1' (stock|execmem)" ;;
+	esac
+}
+
+kmake() {
+	make -s -C "$SRC" O="$OBJ" ARCH=x86_64 "${KMAKE_CC[@]}" "${KMAKE_EXTRA[@]}" -j"$JOBS" "$@"
+}
+
+ensure_pristine() {
+	if [ -f "$PRISTINE/.execmem-pristine" ]; then return 0; fi
+	[ -f "$TARBALL" ] || die "$TARBALL missing (apt-get install linux-source-6.12)"
+	log "extracting $TARBALL -> $PRISTINE"
+	mkdir -p "$BUILD"
+	local tmp=$BUILD/.extract.$$
+	rm -rf "$tmp" "$PRISTINE"
+	mkdir -p "$tmp"
+	tar -xf "$TARBALL" -C "$tmp"
+	local top
+	top=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d | head -n1)
+	[ -f "$top/Makefile" ] || die "unexpected tarball layout in $TARBALL"
+	mv "$top" "$PRISTINE"
+	rm -rf "$tmp"
+	touch "$PRISTINE/.execmem-pristine"
+}
