@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM execmem
+
+#if !defined(_TRACE_EXECMEM_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _TRACE_EXECMEM_H
+
+#include <linux/tracepoint.h>
+
+DECLARE_EVENT_CLASS(execmem_object,
+
+	TP_PROTO(unsigned long addr, unsigned int type, size_t size),
+
+	TP_ARGS(addr, type, size),
+
+	TP_STRUCT__entry(
+		__field(unsigned long,	addr)
+		__field(unsigned int,	type)
+		__field(size_t,		size)
+	),
+
+	TP_fast_assign(
+		__entry->addr	= addr;
+		__entry->type	= type;
+		__entry->size	= size;
+	),
+
+	TP_printk("addr=%px type=%u size=%zu",
+		  (void *)__entry->addr, __entry->type, __entry->size)
+);
+
+/* An object was handed out by the ROX pool. */
+DEFINE_EVENT(execmem_object, execmem_alloc,
+
+	TP_PROTO(unsigned long addr, unsigned int type, size_t size),
+
+	TP_ARGS(addr, type, size)
+);
+
+/* An object was freed; its memory is reused after the trap fill. */
+DEFINE_EVENT(execmem_object, execmem_free,
+
+	TP_PROTO(unsigned long addr, unsigned int type, size_t size),
+
+	TP_ARGS(addr, type, size)
+);
+
+/* The pool mapped a new area of one or more 2 MiB chunks. */
+TRACE_EVENT(execmem_chunk_add,
+
+	TP_PROTO(unsigned long start, size_t size, int nid, bool huge),
+
+	TP_ARGS(start, size, nid, huge),
+
+	TP_STRUCT__entry(
+		__field(unsigned long,	start)
+		__field(size_t,		size)
+		__field(int,		nid)
+		__field(bool,		huge)
+	),
+
+	TP_fast_assign(
+		__entry->start	= start;
+		__entry->size	= size;
+		__entry->nid	= nid;
+		__entry->huge	= huge;
+	),
+
+	TP_printk("start=%px size=%zu nid=%d %s",
+		  (void *)__entry->start, __entry->size, __entry->nid,
+		  __entry->huge ? "pmd" : "degraded")
+);
+
+/* An empty area went back to the page allocator. */
+TRACE_EVENT(execmem_chunk_release,
+
+	TP_PROTO(unsigned long start, size_t size, bool huge),
+
+	TP_ARGS(start, size, huge),
+
+	TP_STRUCT__entry(
+		__field(unsigned long,	start)
+		__field(size_t,		size)
+		__field(bool,		huge)
+	),
+
+	TP_fast_assign(
+		__entry->start	= start;
+		__entry->size	= size;
+		__entry->huge	= huge;
+	),
+
+	TP_printk("start=%px size=%zu %s", (void *)__entry->start,
+		  __entry->size, __entry->huge ? "pmd" : "degraded")
+);
+
+#endif /* _TRACE_EXECMEM_H */
+
+/* This part must be outside protection */
+#include <trace/define_trace.h>

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execmem debugfs: /sys/kernel/debug/execmem/, readable by root only.
+ *
+ *   stats   one "name value" line per figure, per pool
+ *   chunks  one line per chunk: start, node, mapping, free pages
+ */
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/seq_file.h>
+
+#include "internal.h"
+
+static const char *const execmem_type_names[EXECMEM_TYPE_MAX] = {
+	[EXECMEM_DEFAULT]	= "module_text",
+	[EXECMEM_KPROBES]	= "kprobes",
+	[EXECMEM_FTRACE]	= "ftrace",
+	[EXECMEM_BPF]		= "bpf",
+	[EXECMEM_MODULE_DATA]	= "module_data",
+	[EXECMEM_JIT]		= "jit",
+};
+static_assert(ARRAY_SIZE(execmem_type_names) == EXECMEM_TYPE_MAX);
+
+static void stats_show_pool(struct seq_file *m, unsigned int id,
+			    struct execmem_pool *pool)
+{
+	unsigned long free = 0, slab_free[EXECMEM_TYPE_MAX] = { };
+	struct execmem_chunk *chunk;
+	unsigned int i, t, c;
+
+	seq_printf(m, "pool%u_range %px-%px\n", id, (void *)pool->range->start,
+		   (void *)pool->range->end);
+	for (i = 0; i < EXECMEM_NR_COUNTERS; i++)
+		seq_printf(m, "pool%u_%s %lu\n", id, execmem_counter_names[i],
+			   execmem_read(pool, i));
+
+	mutex_lock(&pool->lock);
+	list_for_each_entry(chunk, &pool->chunks, node)
+		free += chunk->nr_free;
+	seq_printf(m, "pool%u_free_bytes %lu\n", id, free << PAGE_SHIFT);
+	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+		for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
+			struct execmem_cache *cache = &pool->caches[t][c];
+
+			slab_free[t] += (cache->nr_slabs *
+					 (PAGE_SIZE / cache->size) -
+					 cache->nr_objs) * cache->size;
+		}
+	}
+	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+		struct execmem_type_stats *st = &pool->stats[t];
+
+		seq_printf(m, "pool%u_%s_objs %lu\n", id, execmem_type_names[t],
+			   st->objs);
+		seq_printf(m, "pool%u_%s_requested_bytes %lu\n", id,
+			   execmem_type_names[t], st->requested);
+		seq_printf(m, "pool%u_%s_live_bytes %lu\n", id,
+			   execmem_type_names[t], st->used);
+		seq_printf(m, "pool%u_%s_slab_free_bytes %lu\n", id,
+			   execmem_type_names[t], slab_free[t]);
+	}
+	for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
+		unsigned long slabs = 0, objs = 0;
+
+		for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+			slabs += pool->caches[t][c].nr_slabs;
+			objs += pool->caches[t][c].nr_objs;
+		}
+		seq_printf(m, "pool%u_class%u_slabs %lu\n", id,
+			   pool->caches[0][c].size, slabs);
+		seq_printf(m, "pool%u_class%u_objs %lu\n", id,
+			   pool->caches[0][c].size, objs);
+	}
+	mutex_unlock(&pool->lock);
+}
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	struct execmem_pool *pool;
+	unsigned int i;
+
+	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
+		stats_show_pool(m, i, pool);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int chunks_show(struct seq_file *m, void *v)
+{
+	struct execmem_chunk *chunk;
+	struct execmem_pool *pool;
+	unsigned int i;
+
+	seq_puts(m, "# pool start node mapping free_pages\n");
+	for (i = 0; (pool = execmem_pool_by_index(i)); i++) {
+		mutex_lock(&pool->lock);
+		list_for_each_entry(chunk, &pool->chunks, node)
+			seq_printf(m, "%u %px %d %s %u\n", i,
+				   (void *)chunk->start, chunk->area->nid,
+				   chunk->area->huge ? "pmd" : "pte",
+				   chunk->nr_free);
+		mutex_unlock(&pool->lock);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(chunks);
+
+static int __init execmem_debugfs_init(void)
+{
+	struct dentry *dir;
+
+	if (!execmem_pool_by_index(0))
+		return 0;
+	dir = debugfs_create_dir("execmem", NULL);
+	debugfs_create_file("stats", 0400, dir, NULL, &stats_fops);
+	debugfs_create_file("chunks", 0400, dir, NULL, &chunks_fops);
+	return 0;
+}
+late_initcall(execmem_debugfs_init);

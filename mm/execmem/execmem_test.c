@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the execmem ROX pool.
+ *
+ * Most tests run against a private pool over the same range as the
+ * EXECMEM_JIT pool, so they see exactly the chunks they create. The
+ * invariant tests walk the real kernel page tables.
+ *
+ * Tests that feed bad input expect WARNs; they bracket them with
+ * "execmem-test: expect-warn begin/end" lines so that log checkers can
+ * tell them from real ones.
+ */
+
+#include <kunit/test.h>
+#include <linux/memory.h>
+#include <linux/proc_fs.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <linux/set_memory.h>
+#include <linux/vmalloc.h>
+
+#include "internal.h"
+
+#define TRAP_BYTE_X86	0xcc
+
+struct execmem_test_ctx {
+	struct execmem_pool *pool;
+};
+
+static const struct execmem_range *test_range(void)
+{
+	struct execmem_pool *pool = execmem_type_to_pool(EXECMEM_JIT);
+
+	return pool ? pool->range : NULL;
+}
+
+static int execmem_test_init(struct kunit *test)
+{
+	struct execmem_test_ctx *ctx;
+
+	if (!test_range())
+		kunit_skip(test, "no ROX pool for EXECMEM_JIT on this system");
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->pool = kzalloc(sizeof(*ctx->pool), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->pool);
+	execmem_pool_init(ctx->pool, test_range());
+	ctx->pool->spare = 0;
+	test->priv = ctx;
+	return 0;
+}
+
+static void execmem_test_exit(struct kunit *test)
+{
+	struct execmem_test_ctx *ctx = test->priv;
+
+	if (!ctx)
+		return;
+	KUNIT_EXPECT_EQ(test, execmem_pool_destroy(ctx->pool), 0);
+	if (list_empty(&ctx->pool->areas))
+		kfree(ctx->pool);
+}
+
+static struct execmem_pool *tpool(struct kunit *test)
+{
+	return ((struct execmem_test_ctx *)test->priv)->pool;
+}
+
+static bool all_trap(const void *p, size_t len)
+{
+#ifdef CONFIG_X86
+	return !memchr_inv(p, TRAP_BYTE_X86, len);
+#else
+	return true;
+#endif
+}
+
+static void *talloc(struct kunit *test, size_t size)
+{
+	void *p = execmem_pool_alloc(tpool(test), EXECMEM_JIT, size,
+				     NUMA_NO_NODE);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
+/* Fill an object with a pattern through execmem_update() and check it. */
+static void write_pattern(struct kunit *test, void *p, size_t size, u8 seed)
+{
+	u8 *buf = kvmalloc(size, GFP_KERNEL);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < size; i++)
+		buf[i] = seed + i * 7;
+	KUNIT_EXPECT_EQ(test, execmem_update(p, buf, size), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(p, buf, size), 0);
+	kvfree(buf);
+}
+
+/* === Page-table checks (x86) === */
+
+#ifdef CONFIG_X86
+/* The pool mapping of @addr is one RO+X PMD. */
+static bool pool_pmd_rox(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address(addr, &level);
+
+	return pte && level == PG_LEVEL_2M && pte_present(*pte) &&
+	       !(pte_flags(*pte) & _PAGE_RW) && !(pte_flags(*pte) & _PAGE_NX);
+}
+
+/* The direct map of @page is absent and still a 2 MiB entry. */
+static bool direct_map_removed_whole(struct page *page)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)page_address(page), &level);
+
+	return pte && !pte_present(*pte) && level >= PG_LEVEL_2M;
+}
+
+static unsigned long direct_map_4k_kb(void)
+{
+	char *buf = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	struct seq_file m = { .buf = buf, .size = PAGE_SIZE };
+	unsigned long kb = ULONG_MAX;
+	char *s;
+
+	if (!buf)
+		return kb;
+	arch_report_meminfo(&m);
+	s = strstr(buf, "DirectMap4k:");
+	if (s && sscanf(s, "DirectMap4k: %lu", &kb) != 1)
+		kb = ULONG_MAX;
+	kfree(buf);
+	return kb;
+}
+#endif
+
+/* === Tests === */
+
+static void execmem_test_slab_classes(struct kunit *test)
+{
+	unsigned int c;
+
+	for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
+		size_t size = 1U << (c + EXECMEM_SLAB_MIN_SHIFT);
+		size_t sizes[] = { size, size / 2 + 1, size - 1 };
+		unsigned int i;
+
+		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+			void *a, *b;
+
+			if (!sizes[i])
+				continue;
+			KUNIT_EXPECT_EQ(test, execmem_slab_class(sizes[i]),
+					sizes[i] <= 16 ? 0 : (int)c);
+			a = talloc(test, sizes[i]);
+			b = talloc(test, sizes[i]);
+			KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)a, size));
+			KUNIT_EXPECT_TRUE(test, all_trap(a, size));
+			/* Two objects of a class share a page, not overlap. */
+			KUNIT_EXPECT_GE(test, abs((long)(a - b)), (long)size);
+			write_pattern(test, a, sizes[i], c);
+			write_pattern(test, b, sizes[i], c + 1);
+			KUNIT_EXPECT_EQ(test, execmem_pool_free(a), 0);
+			KUNIT_EXPECT_EQ(test, execmem_pool_free(b), 0);
+		}
+	}
+	execmem_pool_drain(tpool(test));
+	for (c = 0; c < EXECMEM_NR_CLASSES; c++)
+		KUNIT_EXPECT_EQ(test, tpool(test)->caches[EXECMEM_JIT][c].nr_slabs, 0UL);
+}
+
+static void execmem_test_slab_packing(struct kunit *test)
+{
+	void *objs[PAGE_SIZE / 64];
+	unsigned int i;
+
+	/* A page of 64-byte objects is one slab: one page of pool memory. */
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = talloc(test, 60);
+	for (i = 1; i < ARRAY_SIZE(objs); i++)
+		KUNIT_EXPECT_EQ(test, PAGE_ALIGN_DOWN((unsigned long)objs[i]),
+				PAGE_ALIGN_DOWN((unsigned long)objs[0]));
+	KUNIT_EXPECT_EQ(test, tpool(test)->caches[EXECMEM_JIT][2].nr_slabs, 1UL);
+	KUNIT_EXPECT_EQ(test, tpool(test)->stats[EXECMEM_JIT].requested,
+			60UL * ARRAY_SIZE(objs));
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(objs[i]), 0);
+	execmem_pool_drain(tpool(test));
+	KUNIT_EXPECT_EQ(test, tpool(test)->stats[EXECMEM_JIT].objs, 0UL);
+}
+
+static void execmem_test_page_runs(struct kunit *test)
+{
+	static const unsigned int pages[] = { 1, 2, 3, 5, 17, 100, 255, 511, 512 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		size_t size = pages[i] * PAGE_SIZE - 1;
+		struct execmem_owner owner;
+		void *p = talloc(test, size);
+
+		KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(p));
+		KUNIT_EXPECT_TRUE(test, all_trap(p, size));
+		/* Any interior byte finds the object: O(1) lookup. */
+		KUNIT_EXPECT_EQ(test, execmem_pool_lookup((unsigned long)p +
+							  size - 1, 1, &owner), 0);
+		KUNIT_EXPECT_PTR_EQ(test, (void *)owner.start, p);
+		KUNIT_EXPECT_EQ(test, owner.size, size);
+		write_pattern(test, p, size, i);
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+		execmem_pool_drain(tpool(test));
+		KUNIT_EXPECT_TRUE(test, all_trap(p, size));
+	}
+}
+
+static void execmem_test_coalescing(struct kunit *test)
+{
+	struct execmem_chunk *chunk;
+	void *objs[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = talloc(test, (i % 7 + 1) * PAGE_SIZE);
+	/* Free in an order that leaves holes first. */
+	for (i = 0; i < ARRAY_SIZE(objs); i += 2)
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(objs[i]), 0);
+	for (i = 1; i < ARRAY_SIZE(objs); i += 2)
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(objs[i]), 0);
+	execmem_pool_drain(tpool(test));
+	list_for_each_entry(chunk, &tpool(test)->chunks, node) {
+		KUNIT_EXPECT_TRUE(test, execmem_chunk_empty(chunk));
+		KUNIT_EXPECT_FALSE(test,
+			list_empty(&chunk->free_area[EXECMEM_CHUNK_ORDER]));
+		KUNIT_EXPECT_TRUE(test, all_trap((void *)chunk->start,
+						 EXECMEM_CHUNK_SIZE));
+	}
+}
+
+static void execmem_test_large(struct kunit *test)
+{
+	size_t size = 2 * EXECMEM_CHUNK_SIZE + 3 * PAGE_SIZE + 100;
+	struct execmem_owner owner;
+	void *p = talloc(test, size), *q;
+
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, EXECMEM_CHUNK_SIZE));
+	KUNIT_EXPECT_EQ(test, execmem_pool_lookup((unsigned long)p + size - 8,
+						  8, &owner), 0);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)owner.start, p);
+	KUNIT_EXPECT_NE(test, execmem_pool_lookup((unsigned long)p + size - 8,
+						  9, &owner), 0);
+	write_pattern(test, p, size, 3);
+#ifdef CONFIG_X86
+	KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p + EXECMEM_CHUNK_SIZE));
+#endif
+	/* The rest of the last chunk serves other objects: waste < 1 page. */
+	q = talloc(test, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, (unsigned long)q,
+			(unsigned long)p + PAGE_ALIGN(size));
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(q), 0);
+	execmem_pool_drain(tpool(test));
+	KUNIT_EXPECT_EQ(test, execmem_pool_trim(tpool(test), 0, ULONG_MAX,
+						false), 1UL);
+}
+
+static void execmem_test_trap_after_free(struct kunit *test)
+{
+	void *p = talloc(test, 200), *q;
+
+	write_pattern(test, p, 200, 9);
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	/* Before the fill, the object cannot be handed out again. */
+	q = talloc(test, 200);
+	KUNIT_EXPECT_PTR_NE(test, p, q);
+	execmem_pool_drain(tpool(test));
+	KUNIT_EXPECT_TRUE(test, all_trap(p, 256));
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(q), 0);
+}
+
+static void execmem_test_bad_input(struct kunit *test)
+{
+	struct execmem_pool *pool = execmem_type_to_pool(EXECMEM_JIT);
+	unsigned long bad = execmem_read(pool, EXECMEM_BAD_CALLS);
+	u8 buf[64] = { };
+	void *p, *q;
+
+	p = execmem_alloc(EXECMEM_JIT, 48);
+	q = execmem_alloc(EXECMEM_JIT, 3 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+
+	pr_info("execmem-test: expect-warn begin\n");
+	KUNIT_EXPECT_NULL(test, execmem_alloc(EXECMEM_JIT, 0));
+	KUNIT_EXPECT_NULL(test, execmem_alloc(EXECMEM_JIT, SIZE_MAX / 2));
+	/* Out of bounds, crossing the end, and not an object. */
+	KUNIT_EXPECT_EQ(test, execmem_update(p + 40, buf, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, execmem_update(q + 3 * PAGE_SIZE - 1, buf, 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, execmem_update(buf, buf, 1), -EINVAL);
+	/* Interior pointer, then double free. */
+	execmem_free(q + PAGE_SIZE);
+	execmem_free(p + 16);
+	execmem_free(p);
+	execmem_free(p);
+	pr_info("execmem-test: expect-warn end\n");
+
+	KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_BAD_CALLS) - bad, 7UL);
+	/* The object survived the bad calls intact. */
+	write_pattern(test, q, 3 * PAGE_SIZE, 1);
+	execmem_free(q);
+}
+
+static void execmem_test_update_bounds(struct kunit *test)
+{
+	u8 buf[128];
+	u8 *p = talloc(test, 100);
+
+	memset(buf, 0x90, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, execmem_update(p, buf, 100), 0);
+	KUNIT_EXPECT_EQ(test, execmem_update(p + 99, buf, 1), 0);
+	KUNIT_EXPECT_EQ(test, execmem_update(p + 50, buf, 0), 0);
+	KUNIT_EXPECT_TRUE(test, all_trap(p + 100, 28));
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+}
+
+static void execmem_test_shrinker_release(struct kunit *test)
+{
+	struct execmem_pool *pool = tpool(test);
+	struct page *page;
+	void *p = talloc(test, PAGE_SIZE);
+
+	page = vmalloc_to_page(p);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	execmem_pool_drain(pool);
+	pool->spare = 1;
+	KUNIT_EXPECT_EQ(test, execmem_pool_releasable(pool, false), 0UL);
+	pool->spare = 0;
+	KUNIT_EXPECT_EQ(test, execmem_pool_releasable(pool, false), 1UL);
+	KUNIT_EXPECT_EQ(test, execmem_pool_trim(pool, 0, ULONG_MAX, true), 1UL);
+	KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_SHRINKER_RELEASES), 1UL);
+	/* The direct map is back, as a large mapping. */
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+#ifdef CONFIG_X86
+	{
+		unsigned int level;
+
+		lookup_address((unsigned long)page_address(page), &level);
+		KUNIT_EXPECT_GE(test, level, (unsigned int)PG_LEVEL_2M);
+	}
+#endif
+}
+
+static void execmem_test_text_mutex(struct kunit *test)
+{
+	void *p;
+
+	/* kprobes allocates and frees slots with text_mutex held. */
+	mutex_lock(&text_mutex);
+	p = execmem_pool_alloc(tpool(test), EXECMEM_JIT, 64, NUMA_NO_NODE);
+	if (p)
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	mutex_unlock(&text_mutex);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	execmem_pool_drain(tpool(test));
+}
+
+static void execmem_test_numa(struct kunit *test)
+{
+	struct execmem_chunk *chunk;
+	int nid;
+
+	if (num_online_nodes() < 2)
+		kunit_skip(test, "needs two NUMA nodes, have %d",
+			   num_online_nodes());
+	for_each_online_node(nid) {
+		void *p = execmem_pool_alloc(tpool(test), EXECMEM_JIT,
+					     PAGE_SIZE, nid);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		chunk = execmem_chunk_lookup((unsigned long)p);
+		KUNIT_EXPECT_EQ(test, chunk->area->nid, nid);
+		KUNIT_EXPECT_TRUE(test, chunk->area->huge);
+#ifdef CONFIG_X86
+		KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p));
+#endif
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	}
+	execmem_pool_drain(tpool(test));
+}
+
+#ifdef CONFIG_X86
+/* I1, I3, I5: every healthy chunk is one RO+X PMD with no direct-map alias. */
+static void check_pool_mappings(struct kunit *test, struct execmem_pool *pool,
+				unsigned int *nr_huge)
+{
+	struct execmem_chunk *chunk;
+
+	mutex_lock(&pool->lock);
+	list_for_each_entry(chunk, &pool->chunks, node) {
+		struct page *page = vmalloc_to_page((void *)chunk->start);
+		unsigned int i;
+
+		if (!chunk->area->huge)
+			continue;
+		(*nr_huge)++;
+		KUNIT_EXPECT_TRUE(test, pool_pmd_rox(chunk->start));
+		KUNIT_EXPECT_TRUE(test, direct_map_removed_whole(page));
+		for (i = 0; i < EXECMEM_CHUNK_PAGES; i++)
+			KUNIT_EXPECT_FALSE(test, kernel_page_present(page + i));
+	}
+	mutex_unlock(&pool->lock);
+}
+
+static void execmem_test_invariants(struct kunit *test)
+{
+	unsigned int nr_huge = 0, i;
+	struct execmem_pool *pool;
+	void *objs[8];
+
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		objs[i] = talloc(test, (16U << i) * 9);
+	check_pool_mappings(test, tpool(test), &nr_huge);
+	KUNIT_EXPECT_GT(test, nr_huge, 0U);
+	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
+		check_pool_mappings(test, pool, &nr_huge);
+	KUNIT_EXPECT_EQ(test, execmem_read(tpool(test), EXECMEM_CHUNKS_DEGRADED), 0UL);
+	for (i = 0; i < ARRAY_SIZE(objs); i++)
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(objs[i]), 0);
+}
+
+/* I5: a churn of 10,000 objects of mixed sizes never splits the direct map. */
+static void execmem_test_churn_direct_map(struct kunit *test)
+{
+	unsigned long before = direct_map_4k_kb(), after;
+	const unsigned int nr = 10000, live = 512;
+	void **objs;
+	unsigned int i;
+
+	objs = kcalloc(live, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	for (i = 0; i < nr; i++) {
+		unsigned int slot = get_random_u32_below(live);
+		u32 r = get_random_u32();
+		size_t size;
+
+		if (objs[slot]) {
+			KUNIT_EXPECT_EQ(test, execmem_pool_free(objs[slot]), 0);
+			objs[slot] = NULL;
+		}
+		/* Mostly small (trampolines, slots), some pages, few large. */
+		if (r % 100 < 70)
+			size = 16 + r % 2032;
+		else if (r % 100 < 98)
+			size = PAGE_SIZE + r % (16 * PAGE_SIZE);
+		else
+			size = 64 * PAGE_SIZE + r % (256 * PAGE_SIZE);
+		objs[slot] = execmem_pool_alloc(tpool(test), EXECMEM_JIT, size,
+						NUMA_NO_NODE);
+		KUNIT_EXPECT_NOT_NULL(test, objs[slot]);
+		if (i % 1000 == 999)
+			execmem_pool_drain(tpool(test));
+	}
+	for (i = 0; i < live; i++)
+		if (objs[i])
+			KUNIT_EXPECT_EQ(test, execmem_pool_free(objs[i]), 0);
+	kfree(objs);
+	execmem_pool_drain(tpool(test));
+	execmem_pool_trim(tpool(test), 0, ULONG_MAX, false);
+	after = direct_map_4k_kb();
+	kunit_info(test, "DirectMap4k before %lu kB after %lu kB, areas added %lu\n",
+		   before, after, execmem_read(tpool(test), EXECMEM_AREAS_ADDED));
+	KUNIT_EXPECT_NE(test, before, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, after, before);
+}
+#endif
+
+static void execmem_test_jit_api(struct kunit *test)
+{
+#ifdef CONFIG_X86
+	/* endbr64; mov $42, %eax; ret */
+	static const u8 code[] = { 0xf3, 0x0f, 0x1e, 0xfa,
+				   0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 };
+	static const u8 imm[] = { 0x07, 0x00, 0x00, 0x00 };
+	int (*fn)(void);
+	u8 *p = jit_alloc(code, sizeof(code));
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, execmem_is_rox(EXECMEM_JIT));
+	fn = (void *)p;
+	KUNIT_EXPECT_EQ(test, fn(), 42);
+	KUNIT_EXPECT_EQ(test, jit_update(p + 5, imm, sizeof(imm)), 0);
+	KUNIT_EXPECT_EQ(test, fn(), 7);
+	jit_free(p);
+#else
+	kunit_skip(test, "no code sample for this architecture");
+#endif
+}
+
+static struct kunit_case execmem_test_cases[] = {
+	KUNIT_CASE(execmem_test_slab_classes),
+	KUNIT_CASE(execmem_test_slab_packing),
+	KUNIT_CASE(execmem_test_page_runs),
+	KUNIT_CASE(execmem_test_coalescing),
+	KUNIT_CASE(execmem_test_large),
+	KUNIT_CASE(execmem_test_trap_after_free),
+	KUNIT_CASE(execmem_test_bad_input),
+	KUNIT_CASE(execmem_test_update_bounds),
+	KUNIT_CASE(execmem_test_shrinker_release),
+	KUNIT_CASE(execmem_test_text_mutex),
+	KUNIT_CASE(execmem_test_numa),
+#ifdef CONFIG_X86
+	KUNIT_CASE(execmem_test_invariants),
+	KUNIT_CASE(execmem_test_churn_direct_map),
+#endif
+	KUNIT_CASE(execmem_test_jit_api),
+	{}
+};
+
+static struct kunit_suite execmem_test_suite = {
+	.name = "execmem",
+	.init = execmem_test_init,
+	.exit = execmem_test_exit,
+	.test_cases = execmem_test_cases,
+};
+kunit_test_suite(execmem_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the execmem ROX pool");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types and functions shared between the layers of the execmem ROX pool.
+ *
+ * Layers, top to bottom (one file each):
+ *   api.c     public entry points, size routing, the 6.12 non-pool path
+ *   slab.c    power-of-two caches for sub-page objects
+ *   pages.c   buddy allocator of page runs inside 2 MiB chunks
+ *   pool.c    areas and chunks, owner lookup, deferred trap fill, trimming
+ *   backend.c mapping, direct map and text poking (kernel only; the host
+ *             harness implements the same seam with mmap)
+ *
+ * No allocator metadata lives in executable memory: every structure below
+ * is kmalloc()ed.
+ */
+#ifndef __MM_EXECMEM_INTERNAL_H
+#define __MM_EXECMEM_INTERNAL_H
+
+#include "execmem_internal.h"
+
+/* === Geometry === */
+
+/* A chunk is the unit mapped with one PMD and removed from the direct map. */
+#define EXECMEM_CHUNK_SHIFT	PMD_SHIFT
+#define EXECMEM_CHUNK_SIZE	(1UL << EXECMEM_CHUNK_SHIFT)
+#define EXECMEM_CHUNK_ORDER	(EXECMEM_CHUNK_SHIFT - PAGE_SHIFT)
+#define EXECMEM_CHUNK_PAGES	(1U << EXECMEM_CHUNK_ORDER)
+
+/* Objects up to half a page go to slab caches, classes 16 B .. PAGE_SIZE/2. */
+#define EXECMEM_SLAB_MIN_SHIFT	4
+#define EXECMEM_SLAB_MAX_SHIFT	(PAGE_SHIFT - 1)
+#define EXECMEM_SLAB_MAX	(1UL << EXECMEM_SLAB_MAX_SHIFT)
+#define EXECMEM_NR_CLASSES	(EXECMEM_SLAB_MAX_SHIFT - EXECMEM_SLAB_MIN_SHIFT + 1)
+
+/* Empty areas kept back from trimming, per pool. */
+#define EXECMEM_SPARE_AREAS	1
+
+/* === Page descriptors === */
+
+/**
+ * enum execmem_page_state - what a page of a chunk is used for
+ * @EXECMEM_PG_NONE: free, but not the head of a free block
+ * @EXECMEM_PG_FREE: head of a free buddy block of 2^order pages
+ * @EXECMEM_PG_RUN: head of a live page run
+ * @EXECMEM_PG_TAIL: page of a live or pending run after its head
+ * @EXECMEM_PG_PENDING: head of a freed run waiting for its trap fill
+ * @EXECMEM_PG_SLAB: page backs a slab
+ */
+enum execmem_page_state {
+	EXECMEM_PG_NONE,
+	EXECMEM_PG_FREE,
+	EXECMEM_PG_RUN,
+	EXECMEM_PG_TAIL,
+	EXECMEM_PG_PENDING,
+	EXECMEM_PG_SLAB,
+};
+
+/*
+ * A run that continues an object larger than a chunk: the object's head is
+ * the first page of the first chunk of the object.
+ */
+#define EXECMEM_RUN_CONT	BIT(0)
+
+/**
+ * struct execmem_page - out-of-band descriptor of one page of a chunk
+ * @node: on chunk->free_area[@order] (FREE) or chunk->pending (PENDING)
+ * @slab: the slab this page backs (SLAB)
+ * @size: requested bytes of the object starting here (RUN, PENDING); for
+ *	  a %EXECMEM_RUN_CONT run, the distance back to the object's start
+ * @head: index of the run's head page in the chunk (TAIL)
+ * @nr_pages: pages in the run (RUN, PENDING)
+ * @state: an &enum execmem_page_state
+ * @order: order of the free block (FREE)
+ * @type: &enum execmem_type of the run's owner (RUN, PENDING)
+ * @flags: %EXECMEM_RUN_CONT
+ *
+ * All fields are protected by the owning pool's lock.
+ */
+struct execmem_page {
+	struct list_head node;
+	union {
+		struct execmem_slab *slab;
+		unsigned long size;
+		unsigned int head;
+	};
+	unsigned int nr_pages;
+	u8 state;
+	u8 order;
+	u8 type;
+	u8 flags;
+};
+
+/* === Chunks and areas === */
+
+struct execmem_pool;
+struct execmem_area;
+
+/**
+ * struct execmem_chunk - one 2 MiB chunk of pool memory
+ * @start: first byte, %EXECMEM_CHUNK_SIZE aligned
+ * @area: the mapping this chunk is part of
+ * @node: on pool->chunks
+ * @pending_node: on pool->pending_chunks while @pending is not empty
+ * @pending: heads of freed runs waiting for their trap fill
+ * @nr_free: free pages (not in a run, a slab or pending)
+ * @free_area: buddy free lists, one per order
+ * @pages: one descriptor per page
+ *
+ * All but @start and @area are protected by the pool's lock.
+ */
+struct execmem_chunk {
+	unsigned long start;
+	struct execmem_area *area;
+	struct list_head node;
+	struct list_head pending_node;
+	struct list_head pending;
+	unsigned int nr_free;
+	struct list_head free_area[EXECMEM_CHUNK_ORDER + 1];
+	struct execmem_page pages[EXECMEM_CHUNK_PAGES];
+};
+
+/**
+ * struct execmem_area - one mapping made by the backend: 1..n chunks
+ * @start: first byte, %EXECMEM_CHUNK_SIZE aligned
+ * @nr_chunks: number of chunks in @chunks
+ * @nid: NUMA node the memory was allocated on
+ * @huge: mapped with PMDs and removed from the direct map in whole 2 MiB
+ *	  units; false for a degraded area (PTEs, scattered pages)
+ * @pool: owner
+ * @node: on pool->areas
+ * @priv: backend handle (the vm_struct in the kernel)
+ * @chunks: the chunks, in address order
+ *
+ * Immutable after creation except @node (pool lock).
+ */
+struct execmem_area {
+	unsigned long start;
+	unsigned int nr_chunks;
+	int nid;
+	bool huge;
+	struct execmem_pool *pool;
+	struct list_head node;
+	void *priv;
+	struct execmem_chunk *chunks[] __counted_by(nr_chunks);
+};
+
+/* === Slab caches === */
+
+/**
+ * struct execmem_slab - one page of equally sized objects
+ * @node: on cache->partial or cache->full
+ * @pending_node: on pool->pending_slabs while @nr_pending
+ * @cache: owner
+ * @addr: address of object 0
+ * @nr_objs: objects in the slab
+ * @nr_used: allocated objects, pending ones included
+ * @nr_pending: freed objects waiting for their trap fill
+ * @used: allocation bitmap (pending objects stay set)
+ * @pending: freed, not yet filled
+ * @sizes: requested size of each live object
+ *
+ * Protected by the pool's lock. Lives in kmalloc memory (invariant I2).
+ */
+struct execmem_slab {
+	struct list_head node;
+	struct list_head pending_node;
+	struct execmem_cache *cache;
+	unsigned long addr;
+	unsigned short nr_objs;
+	unsigned short nr_used;
+	unsigned short nr_pending;
+	unsigned long *used;
+	unsigned long *pending;
+	u16 *sizes;
+};
+
+/**
+ * struct execmem_cache - slabs of one size class for one type
+ * @size: object size in bytes
+ * @type: &enum execmem_type of the objects
+ * @partial: slabs with a free object
+ * @full: slabs without one
+ * @nr_slabs: slabs in the cache
+ * @nr_objs: live objects (pending ones excluded)
+ *
+ * Protected by the pool's lock.
+ */
+struct execmem_cache {
+	unsigned int size;
+	unsigned int type;
+	struct list_head partial;
+	struct list_head full;
+	unsigned long nr_slabs;
+	unsigned long nr_objs;
+};
+
+/* === Statistics === */
+
+/**
+ * enum execmem_counter - pool event counters and gauges
+ * @EXECMEM_CHUNKS_HEALTHY: chunks mapped by PMDs (gauge)
+ * @EXECMEM_CHUNKS_DEGRADED: chunks mapped by PTEs (gauge)
+ * @EXECMEM_AREAS_ADDED: areas created
+ * @EXECMEM_AREAS_RELEASED: areas given back to the page allocator
+ * @EXECMEM_SHRINKER_RELEASES: of those, released by the shrinker
+ * @EXECMEM_DIRECT_MAP_OPS: direct map changes (each a whole 2 MiB unit on
+ *	a healthy chunk)
+ * @EXECMEM_UPDATES: execmem_update() calls that wrote
+ * @EXECMEM_UPDATE_BYTES: bytes they wrote
+ * @EXECMEM_FILLS: trap fills of freed memory
+ * @EXECMEM_FILL_BYTES: bytes filled
+ * @EXECMEM_BAD_CALLS: calls rejected for bad input (each with a WARN)
+ * @EXECMEM_NR_COUNTERS: number of counters
+ */
+enum execmem_counter {
+	EXECMEM_CHUNKS_HEALTHY,
+	EXECMEM_CHUNKS_DEGRADED,
+	EXECMEM_AREAS_ADDED,
+	EXECMEM_AREAS_RELEASED,
+	EXECMEM_SHRINKER_RELEASES,
+	EXECMEM_DIRECT_MAP_OPS,
+	EXECMEM_UPDATES,
+	EXECMEM_UPDATE_BYTES,
+	EXECMEM_FILLS,
+	EXECMEM_FILL_BYTES,
+	EXECMEM_BAD_CALLS,
+	EXECMEM_NR_COUNTERS,
+};
+
+extern const char *const execmem_counter_names[EXECMEM_NR_COUNTERS];
+
+/**
+ * struct execmem_type_stats - live memory of one type in one pool
+ * @objs: live objects
+ * @requested: bytes asked for
+ * @used: bytes taken from the pool (size class or whole pages)
+ */
+struct execmem_type_stats {
+	unsigned long objs;
+	unsigned long requested;
+	unsigned long used;
+};
+
+/* === Pools === */
+
+/**
+ * struct execmem_pool - ROX memory for the types that share one range
+ * @range: where chunks are mapped and with which protection
+ * @lock: protects everything below it except @counters
+ * @areas: every area of the pool
+ * @chunks: every chunk of the pool, in the order they were added
+ * @pending_chunks: chunks with freed runs waiting for their trap fill
+ * @pending_slabs: slabs with freed objects waiting for their trap fill
+ * @caches: slab caches, per type and size class
+ * @stats: live memory per type
+ * @fill_lock: serialises trap fillers (worker, drain); never taken while
+ *	       @lock is held, may be held across text poking
+ * @fill_work: runs the trap fill of freed objects
+ * @trim_work: gives back empty areas once the pool is idle
+ * @spare: empty areas to keep
+ * @counters: event counters, see &enum execmem_counter
+ *
+ * Lock order: text_mutex -> @fill_lock -> @lock. @lock is never held
+ * while text is poked, so execmem_free() may be called with text_mutex
+ * held.
+ */
+struct execmem_pool {
+	const struct execmem_range *range;
+	struct mutex lock;
+	struct list_head areas;
+	struct list_head chunks;
+	struct list_head pending_chunks;
+	struct list_head pending_slabs;
+	struct execmem_cache caches[EXECMEM_TYPE_MAX][EXECMEM_NR_CLASSES];
+	struct execmem_type_stats stats[EXECMEM_TYPE_MAX];
+	struct mutex fill_lock;
+	struct work_struct fill_work;
+	struct delayed_work trim_work;
+	unsigned int spare;
+	atomic_long_t counters[EXECMEM_NR_COUNTERS];
+};
+
+/**
+ * struct execmem_owner - what an address belongs to
+ * @pool: pool of the object
+ * @chunk: chunk holding @start
+ * @start: first byte of the object
+ * @size: requested size of the object
+ * @type: type of the object
+ */
+struct execmem_owner {
+	struct execmem_pool *pool;
+	struct execmem_chunk *chunk;
+	unsigned long start;
+	unsigned long size;
+	unsigned int type;
+};
+
+static inline void execmem_count(struct execmem_pool *pool,
+				 enum execmem_counter c, long n)
+{
+	atomic_long_add(n, &pool->counters[c]);
+}
+
+static inline unsigned long execmem_read(struct execmem_pool *pool,
+					 enum execmem_counter c)
+{
+	return atomic_long_read(&pool->counters[c]);
+}
+
+static inline unsigned int execmem_chunk_index(struct execmem_chunk *chunk,
+					       unsigned long addr)
+{
+	return (addr - chunk->start) >> PAGE_SHIFT;
+}
+
+static inline unsigned long execmem_page_addr(struct execmem_chunk *chunk,
+					      unsigned int idx)
+{
+	return chunk->start + ((unsigned long)idx << PAGE_SHIFT);
+}
+
+/* pool.c */
+#ifdef CONFIG_EXECMEM_ROX_POOL
+void execmem_pool_init(struct execmem_pool *pool,
+		       const struct execmem_range *range);
+int execmem_pool_destroy(struct execmem_pool *pool);
+struct execmem_area *execmem_pool_grow(struct execmem_pool *pool,
+				       unsigned int nr_chunks, int nid);
+struct execmem_chunk *execmem_chunk_lookup(unsigned long addr);
+bool execmem_pool_owns(unsigned long addr);
+void execmem_pool_queue_fill(struct execmem_pool *pool);
+void execmem_pool_drain(struct execmem_pool *pool);
+unsigned long execmem_pool_releasable(struct execmem_pool *pool,
+				       bool shrinker);
+unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
+				unsigned long max, bool shrinker);
+void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
+			 size_t size, int nid);
+int execmem_pool_free(void *ptr);
+int execmem_pool_lookup(unsigned long addr, size_t len,
+			struct execmem_owner *owner);
+void execmem_bad_call(struct execmem_pool *pool);
+#else
+static inline void execmem_pool_init(struct execmem_pool *pool,
+				     const struct execmem_range *range) { }
+static inline void *execmem_pool_alloc(struct execmem_pool *pool,
+				       unsigned int type, size_t size, int nid)
+{
+	return NULL;
+}
+static inline int execmem_pool_free(void *ptr) { return -ENOENT; }
+static inline int execmem_pool_lookup(unsigned long addr, size_t len,
+				      struct execmem_owner *owner)
+{
+	return -ENOENT;
+}
+static inline void execmem_bad_call(struct execmem_pool *pool) { }
+#endif
+
+/* pages.c, called with pool->lock held */
+void execmem_pages_init_chunk(struct execmem_chunk *chunk);
+unsigned long execmem_pages_alloc(struct execmem_pool *pool,
+				  unsigned int nr_pages, int nid);
+unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
+				     unsigned int nr_pages);
+void execmem_pages_free(struct execmem_chunk *chunk, unsigned int idx,
+			unsigned int nr_pages);
+void execmem_pages_set_run(struct execmem_chunk *chunk, unsigned int idx,
+			   unsigned int nr_pages, unsigned int type,
+			   unsigned long size, u8 flags);
+bool execmem_chunk_empty(struct execmem_chunk *chunk);
+
+/* slab.c, called with pool->lock held */
+void execmem_slab_init_caches(struct execmem_pool *pool);
+int execmem_slab_class(size_t size);
+unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
+				 size_t size, int nid);
+int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
+		      unsigned long addr);
+bool execmem_slab_owner(struct execmem_slab *slab, unsigned long addr,
+			struct execmem_owner *owner);
+void execmem_slab_filled(struct execmem_pool *pool, struct execmem_slab *slab,
+			 const unsigned long *done);
+
+/* api.c */
+struct execmem_pool *execmem_type_to_pool(enum execmem_type type);
+struct execmem_pool *execmem_pool_by_index(unsigned int i);
+
+/* backend.c (or the host harness): the only code that maps or pokes text */
+void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size);
+void execmem_backend_vfree(void *ptr);
+int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
+			size_t size, int nid);
+void execmem_backend_unmap(struct execmem_pool *pool,
+			   struct execmem_area *area);
+void execmem_backend_fill(void *dst, size_t len);
+int execmem_backend_copy(void *dst, const void *src, size_t len);
+
+#endif /* __MM_EXECMEM_INTERNAL_H */

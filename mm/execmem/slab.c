@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execmem slab caches: sub-page objects packed into pool pages.
+ *
+ * One cache per type and power-of-two size class (16 B .. PAGE_SIZE / 2).
+ * A slab is one pool page; its allocation and pending bitmaps and the
+ * requested size of each object live in a kmalloc()ed descriptor, never in
+ * the executable page itself.
+ *
+ * Every function here is called with pool->lock held.
+ */
+
+#include "internal.h"
+
+/**
+ * execmem_slab_class - size class index for an object size
+ * @size: requested bytes, 1..%EXECMEM_SLAB_MAX
+ *
+ * Return: index into pool->caches[type][], or -EINVAL if @size does not
+ * belong in a slab.
+ */
+int execmem_slab_class(size_t size)
+{
+	if (!size || size > EXECMEM_SLAB_MAX)
+		return -EINVAL;
+	if (size <= (1U << EXECMEM_SLAB_MIN_SHIFT))
+		return 0;
+	return order_base_2(size) - EXECMEM_SLAB_MIN_SHIFT;
+}
+
+/**
+ * execmem_slab_init_caches - set up the empty caches of a pool
+ * @pool: the pool
+ */
+void execmem_slab_init_caches(struct execmem_pool *pool)
+{
+	unsigned int t, c;
+
+	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+		for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
+			struct execmem_cache *cache = &pool->caches[t][c];
+
+			cache->size = 1U << (c + EXECMEM_SLAB_MIN_SHIFT);
+			cache->type = t;
+			INIT_LIST_HEAD(&cache->partial);
+			INIT_LIST_HEAD(&cache->full);
+		}
+	}
+}
+
+static struct execmem_slab *slab_create(struct execmem_pool *pool,
+					struct execmem_cache *cache, int nid)
+{
+	unsigned int nr = PAGE_SIZE / cache->size;
+	size_t words = BITS_TO_LONGS(nr);
+	struct execmem_chunk *chunk;
+	struct execmem_slab *slab;
+	unsigned long addr;
+
+	slab = kzalloc(sizeof(*slab) + 2 * words * sizeof(long) +
+		       nr * sizeof(u16), GFP_KERNEL);
+	if (!slab)
+		return NULL;
+	addr = execmem_pages_alloc(pool, 1, nid);
+	if (!addr) {
+		kfree(slab);
+		return NULL;
+	}
+	slab->used = (unsigned long *)(slab + 1);
+	slab->pending = slab->used + words;
+	slab->sizes = (u16 *)(slab->pending + words);
+	slab->cache = cache;
+	slab->addr = addr;
+	slab->nr_objs = nr;
+	INIT_LIST_HEAD(&slab->pending_node);
+
+	chunk = execmem_chunk_lookup(addr);
+	chunk->pages[execmem_chunk_index(chunk, addr)].state = EXECMEM_PG_SLAB;
+	chunk->pages[execmem_chunk_index(chunk, addr)].slab = slab;
+
+	list_add(&slab->node, &cache->partial);
+	cache->nr_slabs++;
+	return slab;
+}
+
+static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
+{
+	struct execmem_chunk *chunk = execmem_chunk_lookup(slab->addr);
+
+	WARN_ON_ONCE(!list_empty(&slab->pending_node));
+	list_del(&slab->node);
+	slab->cache->nr_slabs--;
+	execmem_pages_free(chunk, execmem_chunk_index(chunk, slab->addr), 1);
+	kfree(slab);
+}
+
+/**
+ * execmem_slab_alloc - allocate a sub-page object
+ * @pool: the pool
+ * @type: owner type
+ * @size: requested bytes, 1..%EXECMEM_SLAB_MAX
+ * @nid: preferred NUMA node for a new slab
+ *
+ * Return: address of the object, or 0 if the pool needs to grow first.
+ */
+unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
+				 size_t size, int nid)
+{
+	struct execmem_cache *cache;
+	struct execmem_slab *slab;
+	unsigned int i;
+
+	lockdep_assert_held(&pool->lock);
+
+	cache = &pool->caches[type][execmem_slab_class(size)];
+	slab = list_first_entry_or_null(&cache->partial, struct execmem_slab,
+					node);
+	if (!slab) {
+		slab = slab_create(pool, cache, nid);
+		if (!slab)
+			return 0;
+	}
+	i = find_first_zero_bit(slab->used, slab->nr_objs);
+	__set_bit(i, slab->used);
+	slab->sizes[i] = size;
+	if (++slab->nr_used == slab->nr_objs)
+		list_move(&slab->node, &cache->full);
+	cache->nr_objs++;
+	pool->stats[type].objs++;
+	pool->stats[type].requested += size;
+	pool->stats[type].used += cache->size;
+	return slab->addr + (unsigned long)i * cache->size;
+}
+
+/**
+ * execmem_slab_owner - describe the live object of a slab holding @addr
+ * @slab: the slab
+ * @addr: any address inside the slab's page
+ * @owner: filled in on success
+ *
+ * Return: true if @addr lies inside a live (allocated, not pending) object.
+ */
+bool execmem_slab_owner(struct execmem_slab *slab, unsigned long addr,
+			struct execmem_owner *owner)
+{
+	unsigned int size = slab->cache->size;
+	unsigned int i = (addr - slab->addr) / size;
+
+	if (i >= slab->nr_objs || !test_bit(i, slab->used) ||
+	    test_bit(i, slab->pending))
+		return false;
+	owner->start = slab->addr + (unsigned long)i * size;
+	owner->size = slab->sizes[i];
+	owner->type = slab->cache->type;
+	return true;
+}
+
+/**
+ * execmem_slab_free - mark an object freed; its memory is reused only after
+ *		       the trap fill (execmem_slab_filled())
+ * @pool: the pool
+ * @slab: slab of the object
+ * @addr: the object's first byte
+ *
+ * Return: 0, or -EINVAL for a pointer that is not a live object's start.
+ */
+int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
+		      unsigned long addr)
+{
+	struct execmem_cache *cache = slab->cache;
+	struct execmem_owner owner;
+	unsigned int i;
+
+	lockdep_assert_held(&pool->lock);
+
+	if (!execmem_slab_owner(slab, addr, &owner) || owner.start != addr)
+		return -EINVAL;
+	i = (addr - slab->addr) / cache->size;
+	__set_bit(i, slab->pending);
+	slab->nr_pending++;
+	/* The filler takes the slab off the list while it works on it. */
+	if (list_empty(&slab->pending_node))
+		list_add_tail(&slab->pending_node, &pool->pending_slabs);
+	cache->nr_objs--;
+	pool->stats[cache->type].objs--;
+	pool->stats[cache->type].requested -= owner.size;
+	pool->stats[cache->type].used -= cache->size;
+	return 0;
+}
+
+/**
+ * execmem_slab_filled - make filled objects free for reuse
+ * @pool: the pool
+ * @slab: the slab
+ * @done: bitmap of the objects whose trap fill has completed
+ *
+ * The filler has taken @slab off pool->pending_slabs before filling; a
+ * free that came meanwhile has put it back.
+ * Frees the slab's page when no object is left in it.
+ */
+void execmem_slab_filled(struct execmem_pool *pool, struct execmem_slab *slab,
+			 const unsigned long *done)
+{
+	struct execmem_cache *cache = slab->cache;
+	unsigned int n = bitmap_weight(done, slab->nr_objs);
+
+	lockdep_assert_held(&pool->lock);
+
+	bitmap_andnot(slab->used, slab->used, done, slab->nr_objs);
+	bitmap_andnot(slab->pending, slab->pending, done, slab->nr_objs);
+	slab->nr_pending -= n;
+	if (slab->nr_used == slab->nr_objs)
+		list_move(&slab->node, &cache->partial);
+	slab->nr_used -= n;
+	if (!slab->nr_used)
+		slab_destroy(pool, slab);
+}

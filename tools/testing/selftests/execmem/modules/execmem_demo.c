@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execmem_demo: drive the ROX pool through the jit_*() interface.
+ *
+ * On load, generates @nr_funcs tiny x86-64 functions of mixed sizes with
+ * jit_alloc(), calls each one and checks its result, rewrites every tenth
+ * with jit_update() and checks again. They stay live until the module is
+ * unloaded, so the pool's debugfs figures can be read in between.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/execmem.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+#include <linux/vmalloc.h>
+
+static unsigned int nr_funcs = 1000;
+module_param(nr_funcs, uint, 0444);
+MODULE_PARM_DESC(nr_funcs, "functions to generate");
+
+static void **funcs;
+
+#ifdef CONFIG_X86_64
+/*
+ * endbr64; mov $imm32, %eax; then @pad bytes of nops; ret. The padding
+ * gives the mix of object sizes of real generators (16 B .. 3 pages).
+ */
+static size_t gen(u8 *buf, u32 imm, size_t pad)
+{
+	static const u8 endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+	size_t n = 0;
+
+	memcpy(buf, endbr, sizeof(endbr));
+	n += sizeof(endbr);
+	buf[n++] = 0xb8;
+	memcpy(buf + n, &imm, sizeof(imm));
+	n += sizeof(imm);
+	memset(buf + n, 0x90, pad);
+	n += pad;
+	buf[n++] = 0xc3;
+	return n;
+}
+
+static size_t pad_for(unsigned int i)
+{
+	/* Mostly small, some around a page, a few of several pages. */
+	if (i % 50 == 49)
+		return 3 * PAGE_SIZE + i;
+	if (i % 10 == 9)
+		return PAGE_SIZE - 32 + i % 97;
+	return (i * 37) % 500;
+}
+
+static int __init execmem_demo_init(void)
+{
+	size_t max = 4 * PAGE_SIZE, len, total = 0;
+	u8 *buf = vmalloc(max);
+	unsigned int i, bad = 0;
+	u8 imm[4];
+
+	if (!buf)
+		return -ENOMEM;
+	funcs = kcalloc(nr_funcs, sizeof(*funcs), GFP_KERNEL);
+	if (!funcs) {
+		vfree(buf);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr_funcs; i++) {
+		int (*fn)(void);
+
+		len = gen(buf, i, pad_for(i));
+		funcs[i] = jit_alloc(buf, len);
+		if (!funcs[i]) {
+			pr_err("jit_alloc of %zu bytes failed\n", len);
+			bad++;
+			break;
+		}
+		total += len;
+		fn = funcs[i];
+		if (fn() != i)
+			bad++;
+		if (i % 10)
+			continue;
+		put_unaligned(i + 1000000, (u32 *)imm);
+		if (jit_update(funcs[i] + 5, imm, sizeof(imm)) || fn() != i + 1000000)
+			bad++;
+	}
+	vfree(buf);
+	pr_info("generated %u functions, %zu bytes of code, %u bad results\n",
+		i, total, bad);
+	if (bad) {
+		for (i = 0; i < nr_funcs; i++)
+			jit_free(funcs[i]);
+		kfree(funcs);
+		return -EINVAL;
+	}
+	return 0;
+}
+#else
+static int __init execmem_demo_init(void)
+{
+	pr_info("no code generator for this architecture\n");
+	return -EOPNOTSUPP;
+}
+#endif
+
+static void __exit execmem_demo_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_funcs; i++)
+		jit_free(funcs[i]);
+	kfree(funcs);
+}
+
+module_init(execmem_demo_init);
+module_exit(execmem_demo_exit);
+MODULE_DESCRIPTION("Demo of the execmem jit_*() interface");
+MODULE_LICENSE("GPL");
