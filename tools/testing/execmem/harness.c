@@ -1,0 +1,663 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Definitions of the shims and the backend seam for the host harness.
+ * #included after the kernel files, into the same program.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+struct harness_state hs;
+struct harness_trace harness_trace;
+int harness_node;
+LIST_HEAD(harness_areas);
+pthread_mutex_t harness_areas_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void harness_reset_knobs(void)
+{
+	hs.fail_nth = 0;
+	hs.fail_every_from = 0;
+	hs.fail_size = 0;
+	hs.map_fail_nth = 0;
+	hs.degraded = false;
+}
+
+/* === Printing === */
+
+void harness_printk(const char *lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!hs.verbose)
+		return;
+	va_start(ap, fmt);
+	printf("# pr_%s: ", lvl);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (fmt[0] && fmt[strlen(fmt) - 1] != '\n')
+		putchar('\n');
+}
+
+void harness_warn(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	__atomic_fetch_add(&hs.warns, 1, __ATOMIC_RELAXED);
+	if (hs.quiet)
+		return;
+	va_start(ap, fmt);
+	printf("# WARNING at %s:%d: ", file, line);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (fmt[0] && fmt[strlen(fmt) - 1] != '\n')
+		putchar('\n');
+}
+
+static void harness_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static void harness_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	__atomic_fetch_add(&hs.errors, 1, __ATOMIC_RELAXED);
+	va_start(ap, fmt);
+	printf("# HARNESS ERROR: ");
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* === Locking === */
+
+void mutex_init(struct mutex *m)
+{
+	pthread_mutex_init(&m->m, NULL);
+	m->held = 0;
+}
+
+static bool mutex_mine(struct mutex *m)
+{
+	return __atomic_load_n(&m->held, __ATOMIC_ACQUIRE) &&
+	       pthread_equal(m->owner, pthread_self());
+}
+
+void mutex_lock(struct mutex *m)
+{
+	if (mutex_mine(m)) {
+		printf("# LOCKDEP: recursive mutex_lock(%p): deadlock\n",
+		       (void *)m);
+		fflush(stdout);
+		abort();
+	}
+	pthread_mutex_lock(&m->m);
+	m->owner = pthread_self();
+	__atomic_store_n(&m->held, 1, __ATOMIC_RELEASE);
+}
+
+int mutex_trylock(struct mutex *m)
+{
+	if (pthread_mutex_trylock(&m->m))
+		return 0;
+	m->owner = pthread_self();
+	__atomic_store_n(&m->held, 1, __ATOMIC_RELEASE);
+	return 1;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	if (!mutex_mine(m)) {
+		__atomic_fetch_add(&hs.lockdep, 1, __ATOMIC_RELAXED);
+		printf("# LOCKDEP: mutex_unlock(%p) by a non-owner\n", (void *)m);
+		return;
+	}
+	__atomic_store_n(&m->held, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&m->m);
+}
+
+void harness_lockdep_assert_held(struct mutex *m, const char *file, int line)
+{
+	if (mutex_mine(m))
+		return;
+	__atomic_fetch_add(&hs.lockdep, 1, __ATOMIC_RELAXED);
+	printf("# LOCKDEP: %s:%d: lock %p not held\n", file, line, (void *)m);
+}
+
+static pthread_rwlock_t rcu_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+void rcu_read_lock(void)
+{
+	pthread_rwlock_rdlock(&rcu_lock);
+}
+
+void rcu_read_unlock(void)
+{
+	pthread_rwlock_unlock(&rcu_lock);
+}
+
+void synchronize_rcu(void)
+{
+	pthread_rwlock_wrlock(&rcu_lock);
+	pthread_rwlock_unlock(&rcu_lock);
+}
+
+/* === Allocation === */
+
+static bool harness_alloc_fails(size_t size)
+{
+	long n = __atomic_add_fetch(&hs.allocs, 1, __ATOMIC_RELAXED);
+
+	if (hs.fail_size && size == hs.fail_size)
+		return true;
+	if (!hs.fail_nth)
+		return false;
+	if (hs.fail_every_from)
+		return n >= hs.fail_nth;
+	return n == hs.fail_nth;
+}
+
+void *harness_kmalloc(size_t size, bool zero)
+{
+	void *p;
+
+	if (harness_alloc_fails(size))
+		return NULL;
+	p = zero ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
+	if (p)
+		__atomic_fetch_add(&hs.live_allocs, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+void harness_kfree(const void *p)
+{
+	if (!p)
+		return;
+	__atomic_fetch_sub(&hs.live_allocs, 1, __ATOMIC_RELAXED);
+	free((void *)p);
+}
+
+/* === XArray === */
+
+struct xa_node {
+	struct xa_node *next;
+	unsigned long index;
+	void *entry;
+};
+
+static struct xa_node **xa_slot(struct xarray *xa, unsigned long index)
+{
+	struct xa_node **pp = &xa->bucket[index % XA_BUCKETS];
+
+	while (*pp && (*pp)->index != index)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+void *xa_load(struct xarray *xa, unsigned long index)
+{
+	struct xa_node *n;
+	void *e;
+
+	pthread_mutex_lock(&xa->lock);
+	n = *xa_slot(xa, index);
+	e = n ? n->entry : NULL;
+	pthread_mutex_unlock(&xa->lock);
+	return e;
+}
+
+void *xa_erase(struct xarray *xa, unsigned long index)
+{
+	struct xa_node **pp, *n;
+	void *e = NULL;
+
+	pthread_mutex_lock(&xa->lock);
+	pp = xa_slot(xa, index);
+	n = *pp;
+	if (n) {
+		*pp = n->next;
+		e = n->entry;
+		harness_kfree(n);
+	}
+	pthread_mutex_unlock(&xa->lock);
+	return e;
+}
+
+void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
+{
+	struct xa_node **pp, *n;
+	void *old;
+
+	(void)gfp;
+	if (!entry)
+		return xa_erase(xa, index);
+	pthread_mutex_lock(&xa->lock);
+	pp = xa_slot(xa, index);
+	if (*pp) {
+		old = (*pp)->entry;
+		(*pp)->entry = entry;
+		pthread_mutex_unlock(&xa->lock);
+		return old;
+	}
+	n = harness_kmalloc(sizeof(*n), true);
+	if (!n) {
+		pthread_mutex_unlock(&xa->lock);
+		return xa_mk_err(-ENOMEM);
+	}
+	n->index = index;
+	n->entry = entry;
+	*pp = n;
+	pthread_mutex_unlock(&xa->lock);
+	return NULL;
+}
+
+/* === Workqueues === */
+
+static struct workqueue_struct harness_wq;
+struct workqueue_struct *system_unbound_wq = &harness_wq;
+static LIST_HEAD(work_list);
+static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
+
+static bool work_queue_locked(struct work_struct *w)
+{
+	if (w->pending)
+		return false;
+	w->pending = true;
+	list_add_tail(&w->entry, &work_list);
+	pthread_cond_broadcast(&work_cond);
+	return true;
+}
+
+bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
+{
+	bool ret;
+
+	(void)wq;
+	pthread_mutex_lock(&work_lock);
+	ret = work_queue_locked(work);
+	pthread_mutex_unlock(&work_lock);
+	return ret;
+}
+
+bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
+		      unsigned long delay)
+{
+	bool was;
+
+	(void)wq;
+	pthread_mutex_lock(&work_lock);
+	dw->delay = delay;
+	was = dw->work.pending;
+	work_queue_locked(&dw->work);
+	pthread_mutex_unlock(&work_lock);
+	return was;
+}
+
+/* Take the first runnable work, with work_lock held. */
+static struct work_struct *work_next_locked(bool delayed)
+{
+	struct work_struct *w;
+
+	list_for_each_entry(w, &work_list, entry) {
+		if (w->running || (w->delayed && !delayed))
+			continue;
+		list_del_init(&w->entry);
+		w->pending = false;
+		w->running = true;
+		return w;
+	}
+	return NULL;
+}
+
+static void work_run(struct work_struct *w)
+{
+	w->func(w);
+	pthread_mutex_lock(&work_lock);
+	w->running = false;
+	pthread_cond_broadcast(&work_cond);
+	pthread_mutex_unlock(&work_lock);
+}
+
+int harness_run_work(bool delayed)
+{
+	struct work_struct *w;
+	int n = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&work_lock);
+		w = work_next_locked(delayed);
+		pthread_mutex_unlock(&work_lock);
+		if (!w)
+			return n;
+		work_run(w);
+		n++;
+	}
+}
+
+bool harness_work_pending(void)
+{
+	bool ret;
+
+	pthread_mutex_lock(&work_lock);
+	ret = !list_empty(&work_list);
+	pthread_mutex_unlock(&work_lock);
+	return ret;
+}
+
+bool flush_work(struct work_struct *work)
+{
+	bool ran = false;
+
+	pthread_mutex_lock(&work_lock);
+	for (;;) {
+		if (work->running) {
+			pthread_cond_wait(&work_cond, &work_lock);
+			continue;
+		}
+		if (!work->pending)
+			break;
+		list_del_init(&work->entry);
+		work->pending = false;
+		work->running = true;
+		pthread_mutex_unlock(&work_lock);
+		work_run(work);
+		ran = true;
+		pthread_mutex_lock(&work_lock);
+	}
+	pthread_mutex_unlock(&work_lock);
+	return ran;
+}
+
+bool cancel_delayed_work_sync(struct delayed_work *dw)
+{
+	bool was;
+
+	pthread_mutex_lock(&work_lock);
+	was = dw->work.pending;
+	if (was) {
+		list_del_init(&dw->work.entry);
+		dw->work.pending = false;
+	}
+	while (dw->work.running)
+		pthread_cond_wait(&work_cond, &work_lock);
+	pthread_mutex_unlock(&work_lock);
+	return was;
+}
+
+static pthread_t worker;
+static bool worker_stop, worker_on;
+
+static void *worker_fn(void *arg)
+{
+	struct work_struct *w;
+
+	(void)arg;
+	pthread_mutex_lock(&work_lock);
+	while (!worker_stop) {
+		/* The worker runs delayed work too: time flies. */
+		w = work_next_locked(true);
+		if (!w) {
+			pthread_cond_wait(&work_cond, &work_lock);
+			continue;
+		}
+		pthread_mutex_unlock(&work_lock);
+		work_run(w);
+		pthread_mutex_lock(&work_lock);
+	}
+	pthread_mutex_unlock(&work_lock);
+	return NULL;
+}
+
+void harness_start_worker(void)
+{
+	worker_stop = false;
+	worker_on = true;
+	pthread_create(&worker, NULL, worker_fn, NULL);
+}
+
+void harness_stop_worker(void)
+{
+	if (!worker_on)
+		return;
+	pthread_mutex_lock(&work_lock);
+	worker_stop = true;
+	pthread_cond_broadcast(&work_cond);
+	pthread_mutex_unlock(&work_lock);
+	pthread_join(worker, NULL);
+	worker_on = false;
+}
+
+/* === Backend: the non-pool path === */
+
+struct vm_obj {
+	struct vm_obj *next;
+	void *p;
+};
+static struct vm_obj *vm_objs;
+static pthread_mutex_t vm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size)
+{
+	struct vm_obj *o;
+
+	(void)range;
+	if (!size)
+		return NULL;
+	o = malloc(sizeof(*o));
+	o->p = aligned_alloc(PAGE_SIZE, PAGE_ALIGN(size));
+	memset(o->p, 0, PAGE_ALIGN(size));
+	pthread_mutex_lock(&vm_lock);
+	o->next = vm_objs;
+	vm_objs = o;
+	hs.vmallocs++;
+	pthread_mutex_unlock(&vm_lock);
+	return o->p;
+}
+
+void execmem_backend_vfree(void *ptr)
+{
+	struct vm_obj **pp, *o;
+
+	pthread_mutex_lock(&vm_lock);
+	for (pp = &vm_objs; *pp && (*pp)->p != ptr; pp = &(*pp)->next)
+		;
+	o = *pp;
+	if (o) {
+		*pp = o->next;
+		hs.vmallocs--;
+	}
+	pthread_mutex_unlock(&vm_lock);
+	/* What vfree() says about an address it does not know. */
+	if (WARN(!o, "Trying to vfree() nonexistent vm area (%p)\n", ptr))
+		return;
+	free(o->p);
+	free(o);
+}
+
+/* === Backend: pool areas, a memfd mapped R+X plus a private RW alias === */
+
+int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
+			size_t size, int nid)
+{
+	struct harness_area *ha;
+	unsigned char *res, *x;
+	unsigned long aligned;
+	int fd;
+
+	(void)pool;
+	hs.map_calls++;
+	if (hs.map_fail_nth && hs.map_calls == hs.map_fail_nth)
+		return -ENOMEM;
+	if (size % EXECMEM_CHUNK_SIZE) {
+		harness_error("backend_map of %zu bytes", size);
+		return -EINVAL;
+	}
+	fd = memfd_create("execmem", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, size)) {
+		perror("memfd");
+		abort();
+	}
+	res = mmap(NULL, size + EXECMEM_CHUNK_SIZE, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED) {
+		perror("mmap");
+		abort();
+	}
+	aligned = ((unsigned long)res + EXECMEM_CHUNK_SIZE - 1) &
+		  ~(EXECMEM_CHUNK_SIZE - 1);
+	if (aligned > (unsigned long)res)
+		munmap(res, aligned - (unsigned long)res);
+	munmap((void *)(aligned + size),
+	       (unsigned long)res + size + EXECMEM_CHUNK_SIZE - aligned - size);
+	ha = calloc(1, sizeof(*ha));
+	ha->rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (ha->rw == MAP_FAILED) {
+		perror("mmap rw");
+		abort();
+	}
+	/* Trap fill while nothing executable maps it yet. */
+	memset(ha->rw, 0xcc, size);
+	x = mmap((void *)aligned, size, PROT_READ | PROT_EXEC,
+		 MAP_SHARED | MAP_FIXED, fd, 0);
+	if (x == MAP_FAILED) {
+		perror("mmap rx");
+		abort();
+	}
+	ha->start = aligned;
+	ha->size = size;
+	ha->fd = fd;
+	ha->area = area;
+	area->start = aligned;
+	area->huge = !hs.degraded;
+	area->nid = nid == NUMA_NO_NODE ? numa_node_id() : nid;
+	area->priv = ha;
+	pthread_mutex_lock(&harness_areas_lock);
+	list_add_tail(&ha->node, &harness_areas);
+	hs.nr_areas++;
+	pthread_mutex_unlock(&harness_areas_lock);
+	return 0;
+}
+
+void execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
+{
+	struct harness_area *ha = area->priv;
+
+	(void)pool;
+	if (!ha || ha->area != area || ha->start != area->start) {
+		harness_error("backend_unmap of unknown area %p", (void *)area);
+		return;
+	}
+	pthread_mutex_lock(&harness_areas_lock);
+	list_del(&ha->node);
+	hs.nr_areas--;
+	pthread_mutex_unlock(&harness_areas_lock);
+	munmap((void *)ha->start, ha->size);
+	munmap(ha->rw, ha->size);
+	close(ha->fd);
+	free(ha);
+}
+
+struct harness_area *harness_find_area(unsigned long addr)
+{
+	struct harness_area *ha, *ret = NULL;
+
+	pthread_mutex_lock(&harness_areas_lock);
+	list_for_each_entry(ha, &harness_areas, node) {
+		if (addr >= ha->start && addr - ha->start < ha->size) {
+			ret = ha;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&harness_areas_lock);
+	return ret;
+}
+
+/* The "text poke": write through the RW alias of the area. */
+static unsigned char *poke_addr(void *dst, size_t len, const char *what)
+{
+	struct harness_area *ha = harness_find_area((unsigned long)dst);
+
+	if (!ha || len > ha->size - ((unsigned long)dst - ha->start)) {
+		harness_error("%s of %zu bytes at %p outside a pool area",
+			      what, len, dst);
+		return NULL;
+	}
+	return ha->rw + ((unsigned long)dst - ha->start);
+}
+
+void execmem_backend_fill(void *dst, size_t len)
+{
+	unsigned char *p = poke_addr(dst, len, "fill");
+
+	if (p)
+		memset(p, 0xcc, len);
+	__atomic_fetch_add(&hs.fills, 1, __ATOMIC_RELAXED);
+}
+
+int execmem_backend_copy(void *dst, const void *src, size_t len)
+{
+	unsigned char *p = poke_addr(dst, len, "copy");
+
+	if (!p)
+		return -EFAULT;
+	memcpy(p, src, len);
+	__atomic_fetch_add(&hs.copies, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* === Checks === */
+
+static sigjmp_buf fault_jmp;
+
+static void fault_handler(int sig)
+{
+	(void)sig;
+	siglongjmp(fault_jmp, 1);
+}
+
+bool harness_write_faults(void *p)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (!pid) {
+		struct sigaction sa = { .sa_handler = fault_handler };
+
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
+		if (sigsetjmp(fault_jmp, 1))
+			_exit(42);
+		*(volatile unsigned char *)p = 0x90;
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 42;
+}
+
+bool harness_has_wx_mapping(void)
+{
+	char line[512], perms[8];
+	bool wx = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %7s", perms) == 1 &&
+		    perms[1] == 'w' && perms[2] == 'x') {
+			printf("# W+X mapping: %s", line);
+			wx = true;
+		}
+	}
+	fclose(f);
+	return wx;
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The execmem core, compiled unchanged against the harness shims.
+ * #included by main.c and fuzz.c so their tests reach static functions.
+ */
+#define pr_fmt(fmt) "execmem: " fmt
+#include "execmem_internal.h"	/* the harness shims: include first */
+
+/*
+ * The kernel is built without -Wextra: keep its W=2-level warnings
+ * (-Wsign-compare, -Wunused-parameter) out of the harness build only.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "../../../mm/execmem/api.c"
+#include "../../../mm/execmem/pool.c"
+#include "../../../mm/execmem/pages.c"
+#include "../../../mm/execmem/slab.c"
+#pragma GCC diagnostic pop
+
+#include "harness.c"
+#include "model.c"
