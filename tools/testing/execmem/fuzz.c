@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	model_init(&m);
 	warns = hs.warns;
-	while (!m.failed && m.ops < 2000 && model_step(&m, &s, true))
+	while (!m.failed && m.ops < 400 && model_step(&m, &s, true))
 		;
 	harness_run_work(false);
 	m.npend = 0;
