@@ -178,11 +178,10 @@ int execmem_update(void *dst, const void *src, size_t len)
 	if (!len)
 		return 0;
 	ret = execmem_pool_lookup((unsigned long)dst, len, &owner);
-	if ((unsigned long)dst + len < (unsigned long)dst)
-		ret = -EINVAL;
 	if (WARN(ret, "execmem: update of %zu bytes at %p is outside a live object\n",
 		 len, dst)) {
-		execmem_bad_call(ret == -ENOENT ? NULL : owner.pool);
+		if (ret != -ENOENT)
+			execmem_bad_call(owner.pool);
 		return -EINVAL;
 	}
 	if (execmem_backend_copy(dst, src, len))

@@ -107,7 +107,8 @@ static bool pool_pmd_rox(unsigned long addr)
 	unsigned int level;
 	pte_t *pte = lookup_address(addr, &level);
 
-	return pte && level == PG_LEVEL_2M && pte_present(*pte) &&
+	return pte && level == PG_LEVEL_2M &&
+	       (pte_flags(*pte) & _PAGE_PRESENT) &&
 	       !(pte_flags(*pte) & _PAGE_RW) && !(pte_flags(*pte) & _PAGE_NX);
 }
 
@@ -117,7 +118,8 @@ static bool direct_map_removed_whole(struct page *page)
 	unsigned int level;
 	pte_t *pte = lookup_address((unsigned long)page_address(page), &level);
 
-	return pte && !pte_present(*pte) && level >= PG_LEVEL_2M;
+	return pte && !(pte_flags(*pte) & _PAGE_PRESENT) &&
+	       level >= PG_LEVEL_2M;
 }
 
 static unsigned long direct_map_4k_kb(void)

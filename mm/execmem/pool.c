@@ -285,7 +285,8 @@ int execmem_pool_lookup(unsigned long addr, size_t len,
 	chunk = execmem_chunk_lookup(addr);
 	if (chunk && chunk->area->pool == pool &&
 	    chunk_owner(chunk, addr, owner) &&
-	    len <= owner->size && addr - owner->start <= owner->size - len)
+	    addr - owner->start < owner->size &&
+	    len <= owner->size - (addr - owner->start))
 		ret = 0;
 	mutex_unlock(&pool->lock);
 	return ret;
@@ -376,35 +377,32 @@ static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 			 size_t size, int nid)
 {
-	struct execmem_area *area;
-	unsigned long addr = 0;
+	struct execmem_area *area = NULL;
+	unsigned long addr;
 	int tries;
 
 	if (size > EXECMEM_CHUNK_SIZE)
 		return pool_alloc_large(pool, type, size, nid);
 
 	/* Grow at most twice: other allocations may take the new chunk. */
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; ; tries++) {
 		mutex_lock(&pool->lock);
-		if (tries) {
-			if (execmem_pool_publish(pool, area)) {
-				mutex_unlock(&pool->lock);
-				execmem_area_release(pool, area);
-				return NULL;
-			}
+		if (area && execmem_pool_publish(pool, area)) {
+			mutex_unlock(&pool->lock);
+			execmem_area_release(pool, area);
+			return NULL;
 		}
 		if (size <= EXECMEM_SLAB_MAX)
 			addr = execmem_slab_alloc(pool, type, size, nid);
 		else
 			addr = pool_alloc_run(pool, type, size, nid);
 		mutex_unlock(&pool->lock);
-		if (addr)
-			break;
+		if (addr || tries == 2)
+			return (void *)addr;
 		area = execmem_pool_grow(pool, 1, nid);
 		if (!area)
 			return NULL;
 	}
-	return (void *)addr;
 }
 
 /* === Free and trap fill === */
@@ -632,7 +630,7 @@ unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
 	} else {
 		mutex_lock(&pool->lock);
 	}
-	/* Newest first: older areas are more likely to fill up again. */
+	/* Newest first: the spare kept is the most recently added area. */
 	list_for_each_entry_safe_reverse(area, tmp, &pool->areas, node) {
 		if (n == max)
 			break;

@@ -5,8 +5,7 @@
  * backend seam implemented by harness.c on memfd mappings.
  *
  * Output: "ok N name" / "not ok N name" per test, then
- * "N passed, N failed[, N skipped]". Tests marked KNOWN BUG reproduce a
- * bug in mm/execmem/ and fail until it is fixed.
+ * "N passed, N failed[, N skipped]".
  */
 #include "kernel.c"
 
@@ -469,7 +468,7 @@ static void test_owner_lookup(void)
 	T_WARNS(0);
 }
 
-/* KNOWN BUG: lookup with @len 0 accepts the byte one past the object. */
+/* Regression: lookup with @len 0 accepted the byte one past the object. */
 static void test_lookup_len0_past_end(void)
 {
 	struct execmem_owner o;
@@ -804,7 +803,7 @@ static void test_kmalloc_failure_injection(void)
 	T_WARNS(0);
 }
 
-/* KNOWN BUG: the third grow of execmem_pool_alloc() leaks its area. */
+/* Regression: the third grow of execmem_pool_alloc() leaked its area. */
 static void test_grow_leak(void)
 {
 	struct execmem_pool *pool = jit_pool();
@@ -968,11 +967,9 @@ static void test_concurrent_worker(void)
 struct test {
 	const char *name;
 	void (*fn)(void);
-	bool known_bug;
 };
 
-#define T(fn)	{ #fn, test_##fn, false }
-#define KB(fn)	{ #fn " # KNOWN BUG in mm/execmem", test_##fn, true }
+#define T(fn)	{ #fn, test_##fn }
 
 static const struct test tests[] = {
 	T(init_routing),
@@ -996,9 +993,8 @@ static const struct test tests[] = {
 	T(random),
 	T(concurrent_worker),
 	T(bad_free_counted),
-	KB(lookup_len0_past_end),
-
-	KB(grow_leak),
+	T(lookup_len0_past_end),
+	T(grow_leak),
 };
 
 int main(int argc, char **argv)
@@ -1032,8 +1028,7 @@ int main(int argc, char **argv)
 		if (hs.lockdep != lockdep)
 			T_FAIL("%ld lockdep failures", hs.lockdep - lockdep);
 		if (total_objs()) {
-			if (!t->known_bug)
-				T_FAIL("%lu objects left live", total_objs());
+			T_FAIL("%lu objects left live", total_objs());
 			free_all_live();
 		}
 		if (hs.vmallocs)
