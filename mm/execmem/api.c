@@ -293,7 +293,7 @@ static void __init __execmem_init(void)
 	struct execmem_info *info = execmem_arch_setup();
 
 	if (!info) {
-		info = execmem_info = &default_execmem_info;
+		info = &default_execmem_info;
 		info->ranges[EXECMEM_DEFAULT].start = VMALLOC_START;
 		info->ranges[EXECMEM_DEFAULT].end = VMALLOC_END;
 		info->ranges[EXECMEM_DEFAULT].pgprot = PAGE_KERNEL_EXEC;

@@ -132,7 +132,7 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 	area->nid = page_to_nid(vm->pages[0]);
 	area->priv = vm;
 	if (!area->huge)
-		pr_warn_ratelimited("no 2 MiB page: area at %px mapped with PTEs\n",
+		pr_warn_ratelimited("no 2 MiB page: area at %p mapped with PTEs\n",
 				    p);
 
 	/* Still RW+NX: fill through the vmalloc mapping itself. */
@@ -142,7 +142,7 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 	if (!err)
 		err = set_memory_rox((unsigned long)p, nr);
 	if (err) {
-		pr_err("cannot protect area at %px: %d\n", p, err);
+		pr_err("cannot protect area at %p: %d\n", p, err);
 		set_direct_map(pool, vm->pages, nr, area->huge, true);
 		vfree(p);
 		return err;

@@ -4,6 +4,9 @@
  *
  *   stats   one "name value" line per figure, per pool
  *   chunks  one line per chunk: start, node, mapping, free pages
+ *
+ * Addresses are printed raw, like page_tables/kernel, so that the two can
+ * be matched; both are for root only.
  */
 
 #include <linux/debugfs.h>
@@ -20,6 +23,7 @@ static const char *const execmem_type_names[EXECMEM_TYPE_MAX] = {
 	[EXECMEM_MODULE_DATA]	= "module_data",
 	[EXECMEM_JIT]		= "jit",
 };
+
 static_assert(ARRAY_SIZE(execmem_type_names) == EXECMEM_TYPE_MAX);
 
 static void stats_show_pool(struct seq_file *m, unsigned int id,
@@ -29,8 +33,8 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 	struct execmem_chunk *chunk;
 	unsigned int i, t, c;
 
-	seq_printf(m, "pool%u_range %px-%px\n", id, (void *)pool->range->start,
-		   (void *)pool->range->end);
+	seq_printf(m, "pool%u_range 0x%lx-0x%lx\n", id, pool->range->start,
+		   pool->range->end);
 	for (i = 0; i < EXECMEM_NR_COUNTERS; i++)
 		seq_printf(m, "pool%u_%s %lu\n", id, execmem_counter_names[i],
 			   execmem_read(pool, i));
@@ -96,8 +100,8 @@ static int chunks_show(struct seq_file *m, void *v)
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++) {
 		mutex_lock(&pool->lock);
 		list_for_each_entry(chunk, &pool->chunks, node)
-			seq_printf(m, "%u %px %d %s %u\n", i,
-				   (void *)chunk->start, chunk->area->nid,
+			seq_printf(m, "%u 0x%lx %d %s %u\n", i,
+				   chunk->start, chunk->area->nid,
 				   chunk->area->huge ? "pmd" : "pte",
 				   chunk->nr_free);
 		mutex_unlock(&pool->lock);

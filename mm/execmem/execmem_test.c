@@ -235,8 +235,7 @@ static void execmem_test_coalescing(struct kunit *test)
 	execmem_pool_drain(tpool(test));
 	list_for_each_entry(chunk, &tpool(test)->chunks, node) {
 		KUNIT_EXPECT_TRUE(test, execmem_chunk_empty(chunk));
-		KUNIT_EXPECT_FALSE(test,
-			list_empty(&chunk->free_area[EXECMEM_CHUNK_ORDER]));
+		KUNIT_EXPECT_FALSE(test, list_empty(&chunk->free_area[EXECMEM_CHUNK_ORDER]));
 		KUNIT_EXPECT_TRUE(test, all_trap((void *)chunk->start,
 						 EXECMEM_CHUNK_SIZE));
 	}
@@ -530,6 +529,7 @@ static struct kunit_suite execmem_test_suite = {
 	.exit = execmem_test_exit,
 	.test_cases = execmem_test_cases,
 };
+
 kunit_test_suite(execmem_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the execmem ROX pool");

@@ -22,14 +22,14 @@
 
 /* A chunk is the unit mapped with one PMD and removed from the direct map. */
 #define EXECMEM_CHUNK_SHIFT	PMD_SHIFT
-#define EXECMEM_CHUNK_SIZE	(1UL << EXECMEM_CHUNK_SHIFT)
+#define EXECMEM_CHUNK_SIZE	BIT(EXECMEM_CHUNK_SHIFT)
 #define EXECMEM_CHUNK_ORDER	(EXECMEM_CHUNK_SHIFT - PAGE_SHIFT)
-#define EXECMEM_CHUNK_PAGES	(1U << EXECMEM_CHUNK_ORDER)
+#define EXECMEM_CHUNK_PAGES	BIT(EXECMEM_CHUNK_ORDER)
 
 /* Objects up to half a page go to slab caches, classes 16 B .. PAGE_SIZE/2. */
 #define EXECMEM_SLAB_MIN_SHIFT	4
 #define EXECMEM_SLAB_MAX_SHIFT	(PAGE_SHIFT - 1)
-#define EXECMEM_SLAB_MAX	(1UL << EXECMEM_SLAB_MAX_SHIFT)
+#define EXECMEM_SLAB_MAX	BIT(EXECMEM_SLAB_MAX_SHIFT)
 #define EXECMEM_NR_CLASSES	(EXECMEM_SLAB_MAX_SHIFT - EXECMEM_SLAB_MIN_SHIFT + 1)
 
 /* Empty areas kept back from trimming, per pool. */
@@ -266,14 +266,14 @@ struct execmem_type_stats {
  */
 struct execmem_pool {
 	const struct execmem_range *range;
-	struct mutex lock;
+	struct mutex lock;		/* see above */
 	struct list_head areas;
 	struct list_head chunks;
 	struct list_head pending_chunks;
 	struct list_head pending_slabs;
 	struct execmem_cache caches[EXECMEM_TYPE_MAX][EXECMEM_NR_CLASSES];
 	struct execmem_type_stats stats[EXECMEM_TYPE_MAX];
-	struct mutex fill_lock;
+	struct mutex fill_lock;		/* see above */
 	struct work_struct fill_work;
 	struct delayed_work trim_work;
 	unsigned int spare;
@@ -331,8 +331,7 @@ struct execmem_chunk *execmem_chunk_lookup(unsigned long addr);
 bool execmem_pool_owns(unsigned long addr);
 void execmem_pool_queue_fill(struct execmem_pool *pool);
 void execmem_pool_drain(struct execmem_pool *pool);
-unsigned long execmem_pool_releasable(struct execmem_pool *pool,
-				       bool shrinker);
+unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker);
 unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
 				unsigned long max, bool shrinker);
 void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
@@ -349,12 +348,15 @@ static inline void *execmem_pool_alloc(struct execmem_pool *pool,
 {
 	return NULL;
 }
+
 static inline int execmem_pool_free(void *ptr) { return -ENOENT; }
+
 static inline int execmem_pool_lookup(unsigned long addr, size_t len,
 				      struct execmem_owner *owner)
 {
 	return -ENOENT;
 }
+
 static inline void execmem_bad_call(struct execmem_pool *pool) { }
 #endif
 

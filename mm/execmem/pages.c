@@ -57,7 +57,7 @@ static void pages_range_free(struct execmem_chunk *chunk, unsigned int idx,
 	while (idx < end) {
 		unsigned int order = idx ? __ffs(idx) : EXECMEM_CHUNK_ORDER;
 
-		order = min(order, (unsigned int)ilog2(end - idx));
+		order = min_t(unsigned int, order, ilog2(end - idx));
 		pages_block_free(chunk, idx, order);
 		idx += 1U << order;
 	}

@@ -25,8 +25,8 @@ DECLARE_EVENT_CLASS(execmem_object,
 		__entry->size	= size;
 	),
 
-	TP_printk("addr=%px type=%u size=%zu",
-		  (void *)__entry->addr, __entry->type, __entry->size)
+	TP_printk("addr=0x%lx type=%u size=%zu",
+		  __entry->addr, __entry->type, __entry->size)
 );
 
 /* An object was handed out by the ROX pool. */
@@ -66,8 +66,8 @@ TRACE_EVENT(execmem_chunk_add,
 		__entry->huge	= huge;
 	),
 
-	TP_printk("start=%px size=%zu nid=%d %s",
-		  (void *)__entry->start, __entry->size, __entry->nid,
+	TP_printk("start=0x%lx size=%zu nid=%d %s",
+		  __entry->start, __entry->size, __entry->nid,
 		  __entry->huge ? "pmd" : "degraded")
 );
 
@@ -90,7 +90,7 @@ TRACE_EVENT(execmem_chunk_release,
 		__entry->huge	= huge;
 	),
 
-	TP_printk("start=%px size=%zu %s", (void *)__entry->start,
+	TP_printk("start=0x%lx size=%zu %s", __entry->start,
 		  __entry->size, __entry->huge ? "pmd" : "degraded")
 );
 
