@@ -19,7 +19,9 @@ QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp 2 -nographic -no-reb
       -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
 case "$TOPO" in
 single) ;;
-numa2)	QEMU+=(-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=1G
+numa2)	# one socket per node, else the guest WARNs (llc sibling on another node)
+	QEMU[8]=2,sockets=2,cores=1,threads=1
+	QEMU+=(-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=1G
 	       -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1) ;;
 *) die "unknown topology $TOPO" ;;
 esac

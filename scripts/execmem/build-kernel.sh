@@ -95,4 +95,16 @@ if [ "$VARIANT" = execmem ] && [ -d "$MDIR" ]; then
 	find "$MDIR" -name '*.ko' -exec cp {} "$KODIR/" \;
 	log "$VARIANT: modules: $(cd "$KODIR" && ls | tr '\n' ' ')"
 fi
+# --- guest user-space helpers (tools/testing/selftests/execmem/Makefile) --------
+SELFB=$OBJ/.execmem-selftests
+rm -rf "$SELFB"
+if [ -d "$REPO/tools/testing/selftests/execmem" ]; then
+	rsync -rlp "$REPO/tools/testing/selftests/execmem/" "$SELFB/" \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+	if [ -f "$SELFB/Makefile" ]; then
+		log "$VARIANT: building guest helpers (tools/testing/selftests/execmem/Makefile, static)"
+		make -s -C "$SELFB" CC=gcc || die "guest helper build failed (tools/testing/selftests/execmem/Makefile)"
+	fi
+fi
 log "$VARIANT: done in $(( $(date +%s) - START ))s -> $OBJ/arch/x86/boot/bzImage"

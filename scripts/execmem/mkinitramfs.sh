@@ -21,9 +21,9 @@ fi
 if [ -d "$OBJ/.execmem-modules" ]; then
 	find "$OBJ/.execmem-modules" -name '*.ko' -exec cp {} "$ROOT/lib/modules/execmem/" \;
 fi
-# selftests dir: from the execmem tree copy (or the repo), minus kbuild artifacts
-SELF=$EXECSRC/tools/testing/selftests/execmem
-[ "$VARIANT" = execmem ] && [ -d "$SELF" ] || SELF=$REPO/tools/testing/selftests/execmem
+# selftests dir: prepared (and its helpers built) by build-kernel.sh
+SELF=$OBJ/.execmem-selftests
+[ -d "$SELF" ] || SELF=$REPO/tools/testing/selftests/execmem
 if [ -d "$SELF" ]; then
 	rsync -rlp "$SELF/" "$ROOT/selftests/execmem/" \
 		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
