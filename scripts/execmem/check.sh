@@ -34,7 +34,9 @@ fi
 # 3. boots
 if [ $build_ok = 1 ]; then
 	for b in $BOOTS; do
-		"$SCRIPTS/boot.sh" execmem "$b" check "$b" || true
+		if ! "$SCRIPTS/boot.sh" execmem "$b" check "$b"; then
+			echo "---- last 40 lines of $LOGS/$b.log ----"; tail -n 40 "$LOGS/$b.log"; echo "----"
+		fi
 		SUMARGS+=("$b=$LOGS/$b.log")
 	done
 fi
