@@ -9,7 +9,34 @@
 #include <linux/set_memory.h>
 #include <linux/string.h>
 
+#include <asm/execmem.h>
 #include <asm/text-patching.h>
+
+/*
+ * Types served from the ROX pool: their users write their memory only
+ * through execmem_update() and never change its permissions.
+ */
+static const enum execmem_type x86_rox_types[] __initconst = {
+	EXECMEM_JIT,
+};
+
+/**
+ * x86_execmem_setup_rox - opt the converted types into the ROX pool
+ * @info: execmem parameters being set up; its default range is final
+ *
+ * Each type gets the module range (keeping its randomised start) with
+ * ROX protection. Types with equal ranges share one pool.
+ */
+void __init x86_execmem_setup_rox(struct execmem_info *info)
+{
+	struct execmem_range rox = info->ranges[EXECMEM_DEFAULT];
+	unsigned int i;
+
+	rox.flags |= EXECMEM_ROX_POOL;
+	rox.pgprot = PAGE_KERNEL_ROX;
+	for (i = 0; i < ARRAY_SIZE(x86_rox_types); i++)
+		info->ranges[x86_rox_types[i]] = rox;
+}
 
 void execmem_arch_fill_trap(void *ptr, size_t size, bool writable)
 {
