@@ -158,6 +158,43 @@ bool execmem_is_rox(enum execmem_type type)
 EXPORT_SYMBOL_GPL(execmem_is_rox);
 
 /**
+ * is_execmem_pool_text - whether an address lies in ROX pool memory
+ * @addr: any address
+ *
+ * Lockless (RCU) and O(1); usable from any context, including the stack
+ * unwinder and NMIs. Pool memory holds only code and trap instructions.
+ *
+ * Return: true if @addr is inside a chunk of a ROX pool.
+ */
+bool is_execmem_pool_text(unsigned long addr)
+{
+	return IS_ENABLED(CONFIG_EXECMEM_ROX_POOL) && execmem_pool_owns(addr);
+}
+
+/**
+ * execmem_reuse_seq - detect possible reuse of memory that held other code
+ * @type: an &enum execmem_type served by a ROX pool
+ *
+ * The value changes whenever the pool serving @type frees an object or
+ * maps new memory, so memory handed out by execmem_alloc() may have held
+ * other code since a caller last read it. A caller that must flush a
+ * branch predictor before running code in such memory reads it after
+ * allocating and flushes if it differs from the value at its last flush.
+ *
+ * Return: a sequence number, 0 if @type has no ROX pool.
+ */
+u64 execmem_reuse_seq(enum execmem_type type)
+{
+	struct execmem_pool *pool = execmem_type_to_pool(type);
+
+	if (!pool)
+		return 0;
+	return execmem_read(pool, EXECMEM_FREES) +
+	       execmem_read(pool, EXECMEM_AREAS_ADDED);
+}
+EXPORT_SYMBOL_GPL(execmem_reuse_seq);
+
+/**
  * execmem_update - write into ROX pool memory
  * @dst: destination, inside a live object returned by execmem_alloc()
  * @src: source in ordinary kernel memory

@@ -205,6 +205,7 @@ struct execmem_cache {
  * @EXECMEM_SHRINKER_RELEASES: of those, released by the shrinker
  * @EXECMEM_DIRECT_MAP_OPS: direct map changes (each a whole 2 MiB unit on
  *	a healthy chunk)
+ * @EXECMEM_FREES: objects freed
  * @EXECMEM_UPDATES: execmem_update() calls that wrote
  * @EXECMEM_UPDATE_BYTES: bytes they wrote
  * @EXECMEM_FILLS: trap fills of freed memory
@@ -219,6 +220,7 @@ enum execmem_counter {
 	EXECMEM_AREAS_RELEASED,
 	EXECMEM_SHRINKER_RELEASES,
 	EXECMEM_DIRECT_MAP_OPS,
+	EXECMEM_FREES,
 	EXECMEM_UPDATES,
 	EXECMEM_UPDATE_BYTES,
 	EXECMEM_FILLS,
@@ -350,6 +352,8 @@ static inline void *execmem_pool_alloc(struct execmem_pool *pool,
 }
 
 static inline int execmem_pool_free(void *ptr) { return -ENOENT; }
+
+static inline bool execmem_pool_owns(unsigned long addr) { return false; }
 
 static inline int execmem_pool_lookup(unsigned long addr, size_t len,
 				      struct execmem_owner *owner)

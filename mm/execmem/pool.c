@@ -30,6 +30,7 @@ const char *const execmem_counter_names[EXECMEM_NR_COUNTERS] = {
 	[EXECMEM_AREAS_RELEASED]	= "areas_released",
 	[EXECMEM_SHRINKER_RELEASES]	= "shrinker_releases",
 	[EXECMEM_DIRECT_MAP_OPS]	= "direct_map_ops",
+	[EXECMEM_FREES]			= "frees",
 	[EXECMEM_UPDATES]		= "updates",
 	[EXECMEM_UPDATE_BYTES]		= "update_bytes",
 	[EXECMEM_FILLS]			= "fills",
@@ -455,6 +456,7 @@ out:
 		return ret;
 	}
 	trace_execmem_free(addr, owner.type, owner.size);
+	execmem_count(pool, EXECMEM_FREES, 1);
 	execmem_pool_queue_fill(pool);
 	return 0;
 }

@@ -454,6 +454,8 @@ void *execmem_alloc(enum execmem_type type, size_t size);
 void execmem_free(void *ptr);
 bool execmem_is_rox(enum execmem_type type);
 int execmem_update(void *dst, const void *src, size_t len);
+bool is_execmem_pool_text(unsigned long addr);
+u64 execmem_reuse_seq(enum execmem_type type);
 void *jit_alloc(const void *src, size_t len);
 int jit_update(void *dst, const void *src, size_t len);
 void jit_free(void *ptr);
