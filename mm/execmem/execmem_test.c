@@ -520,7 +520,7 @@ static struct kunit_case execmem_test_cases[] = {
 	KUNIT_CASE(execmem_test_numa),
 #ifdef CONFIG_X86
 	KUNIT_CASE(execmem_test_invariants),
-	KUNIT_CASE(execmem_test_churn_direct_map),
+	KUNIT_CASE_SLOW(execmem_test_churn_direct_map),
 #endif
 	KUNIT_CASE(execmem_test_jit_api),
 	{}
