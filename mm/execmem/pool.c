@@ -180,7 +180,7 @@ static void execmem_area_release(struct execmem_pool *pool,
 				 struct execmem_area *area)
 {
 	trace_execmem_chunk_release(area->start, (size_t)area->nr_chunks <<
-				    EXECMEM_CHUNK_SHIFT, area->huge);
+				    EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
 	execmem_backend_unmap(pool, area);
 	area_free_structs(area);
 	execmem_count(pool, EXECMEM_AREAS_RELEASED, 1);
