@@ -60,19 +60,24 @@ static size_t pad_for(unsigned int i)
 
 static int churn_set(const char *val, const struct kernel_param *kp)
 {
-	void *live[256] = { };
+	const unsigned int nr_live = 256;
 	unsigned int n, i;
+	void **live;
 	u8 *buf;
 	int ret;
 
 	ret = kstrtouint(val, 0, &n);
 	if (ret)
 		return ret;
+	live = kcalloc(nr_live, sizeof(*live), GFP_KERNEL);
 	buf = vmalloc(4 * PAGE_SIZE);
-	if (!buf)
+	if (!buf || !live) {
+		kfree(live);
+		vfree(buf);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
-		unsigned int slot = i % ARRAY_SIZE(live);
+		unsigned int slot = i % nr_live;
 		int (*fn)(void);
 
 		jit_free(live[slot]);
@@ -81,8 +86,9 @@ static int churn_set(const char *val, const struct kernel_param *kp)
 		if (!fn || fn() != i)
 			churn_bad++;
 	}
-	for (i = 0; i < ARRAY_SIZE(live); i++)
+	for (i = 0; i < nr_live; i++)
 		jit_free(live[i]);
+	kfree(live);
 	vfree(buf);
 	pr_info("churn of %u functions, %u bad results so far\n", n, churn_bad);
 	return churn_bad ? -EINVAL : 0;
