@@ -32,6 +32,9 @@ if [ -f "$SELFCFG" ]; then
 		cp "$SELFCFG" "$FRAGDIR/20-selftests.config"
 	fi
 fi
+if [ "${EXECMEM_BENCH_CONFIG:-0}" = 1 ]; then   # make bench: vmstat counters
+	cp "$SCRIPTS/bench.config" "$FRAGDIR/25-bench.config"
+fi
 if [ -n "${EXECMEM_EXTRA_CONFIG:-}" ]; then   # optional extra fragment file
 	cp "$EXECMEM_EXTRA_CONFIG" "$FRAGDIR/30-extra.config"
 fi

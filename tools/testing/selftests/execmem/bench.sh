@@ -25,6 +25,7 @@ level=quick
 for w in $(cat /proc/cmdline); do
 	case "$w" in execmem.bench=*) level=${w#execmem.bench=} ;; esac
 done
+[ -n "$1" ] && level=$1	# "ktap": structural assertions only (run.sh, make check)
 # workload sizes (the same on both kernels)
 NGEN=2000 NBPF=1000 NKP=100 NFT=16 NMOD=8 LAT_ITERS=16 TPUT_PAIRS=500 MEM_OBJS=10000
 if [ "$level" = full ]; then
@@ -77,12 +78,65 @@ pool_fig() {
 }
 
 snap() {
-	B "snap stage=$1 t_ns=$(now_ns) $(meminfo_fig) $(vmstat_fig)$(ptdump_fig) $(pool_fig)"
+	line="snap stage=$1 t_ns=$(now_ns) $(meminfo_fig) $(vmstat_fig)$(ptdump_fig) $(pool_fig)"
+	B "$line"
+	echo "$line" > "/tmp/bench-snap-$1"
+}
+
+val() {	# val STAGE KEY: a figure of an earlier snapshot
+	tr ' ' '\n' < "/tmp/bench-snap-$1" | sed -n "s/^$2=//p"
 }
 
 run() {	# run CMD: trigger a test in the execmem_bench module
 	echo "$1" > "$RUN" || B "error cmd=$1 (see dmesg)"
 }
+
+if [ "$level" = ktap ]; then
+	# make check: the structural facts behind the benchmark, as KTAP.
+	# W+X = 0 at every snapshot; on a pool kernel, pool allocations leave
+	# DirectMap4k unchanged and all pool text is mapped by PMDs.
+	n=0
+	ok() { n=$((n + 1)); echo "ok $n bench_$1${2:+ # SKIP $2}"; }
+	not_ok() { n=$((n + 1)); echo "not ok $n bench_$1"; echo "# $2"; }
+	expect() { name=$1 why=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi; }
+	echo "TAP version 13"
+	echo "1..8"
+	snap boot
+	if insmod "$MODDIR/execmem_bench.ko" gen_funcs=500 mem_objs=2000; then
+		snap modload
+		run gen
+		snap jit
+		run mem
+		snap mem-live
+		run memfree
+		run genfree
+		sleep 4
+		snap mem-after
+		rmmod execmem_bench
+		ok module_runs
+	else
+		not_ok module_runs "insmod execmem_bench failed"
+		for s in modload jit mem-live mem-after; do cp /tmp/bench-snap-boot /tmp/bench-snap-$s; done
+	fi
+	for s in boot jit mem-live mem-after; do
+		expect "no_wx_$s" "W+X mappings: $(val $s wx)" test "$(val $s wx)" = 0
+	done
+	if [ -r "$ST" ]; then
+		expect dm4k_unchanged_pool_alloc "DirectMap4k $(val modload dm4k_kb) -> $(val mem-live dm4k_kb) kB" \
+			test "$(val mem-live dm4k_kb)" = "$(val modload dm4k_kb)"
+		expect dm4k_unchanged_pool_free "DirectMap4k $(val modload dm4k_kb) -> $(val mem-after dm4k_kb) kB" \
+			test "$(val mem-after dm4k_kb)" = "$(val modload dm4k_kb)"
+		# all chunks PMD-mapped, and the module range maps at least that much with PMDs
+		expect pool_text_all_pmd "chunks $(val mem-live pool_chunks), pmd $(val mem-live pool_pmd_chunks), 2M bytes $(val mem-live x2m_bytes)" \
+			sh -c "[ $(val mem-live pool_chunks) -gt 0 ] && [ $(val mem-live pool_chunks) = $(val mem-live pool_pmd_chunks) ] &&
+			       [ $(val mem-live x2m_bytes) -ge $(( $(val mem-live pool_chunks) * 2097152 )) ]"
+	else
+		ok dm4k_unchanged_pool_alloc "no execmem pool (stock kernel)"
+		ok dm4k_unchanged_pool_free "no execmem pool (stock kernel)"
+		ok pool_text_all_pmd "no execmem pool (stock kernel)"
+	fi
+	exit 0
+fi
 
 B "begin level=$level kernel=$(uname -r) pool=$([ -r "$ST" ] && echo 1 || echo 0) cpus=$(grep -c ^processor /proc/cpuinfo) nbpf=$NBPF nkp=$NKP nft=$NFT nmod=$NMOD ngen=$NGEN"
 
