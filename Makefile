@@ -2,7 +2,7 @@
 # Env: EXECMEM_BUILD (build dir), EXECMEM_LLVM=1, EXECMEM_KMAKE_FLAGS (e.g. W=1),
 #      EXECMEM_BOOT_TIMEOUT (s, default 600), EXECMEM_BOOTS ("single numa2"),
 #      EXECMEM_VERBOSE=1 (stream guest console), EXECMEM_APPEND (extra cmdline),
-#      EXECMEM_EXTRA_CONFIG (extra config fragment file).
+#      EXECMEM_EXTRA_CONFIG (extra config fragment file), EXECMEM_BENCH_CONFIG=1 (bench.config).
 S := scripts/execmem
 SHELL := /bin/bash
 
@@ -32,7 +32,7 @@ demo: deps
 	@EXECMEM_START=$$(date +%s) $(S)/run-bench.sh quick
 
 bench: deps
-	@EXECMEM_START=$$(date +%s) $(S)/run-bench.sh full
+	@EXECMEM_BENCH_CONFIG=$${EXECMEM_BENCH_CONFIG:-1} EXECMEM_START=$$(date +%s) $(S)/run-bench.sh full
 
 demo-pool: deps
 	@EXECMEM_START=$$(date +%s) $(S)/run-demo.sh
