@@ -93,6 +93,35 @@ def human(b):
     return f'{sign}{b} B'
 
 
+def live_share(x):
+    """live executable bytes under PMDs: pool objects in PMD chunks over
+    pool objects + everything mapped executable with 4 KiB pages (module
+    text, BPF packs, trampolines, slots, stock JIT objects)."""
+    live = x.get('pool_live', 0)
+    if x.get('pool_chunks'):
+        live = live * x.get('pool_pmd_chunks', 0) / x['pool_chunks']
+    t = x.get('pool_live', 0) + x.get('x4k_bytes', 0)
+    return f'{100.0 * live / t:.1f} %' if t else 'n/a'
+
+
+def summary_rows(S, E):
+    rows = []
+    for st, prev, desc in STAGES:
+        s, e = S['snap'].get(st), E['snap'].get(st)
+        sp, ep = S['snap'].get(prev), E['snap'].get(prev)
+        if not (s and e and sp and ep):
+            continue
+        rows.append((st, f"{s['dm4k_kb'] - sp['dm4k_kb']:+d}", f"{e['dm4k_kb'] - ep['dm4k_kb']:+d}",
+                     human(s.get('x4k_bytes')), human(e.get('x4k_bytes')),
+                     human(s.get('x2m_bytes')), human(e.get('x2m_bytes')),
+                     live_share(s), live_share(e), f"{s.get('wx')}/{e.get('wx')}"))
+    return rows
+
+
+SUMMARY_HEAD = ('stage', 'dDM4k kB stock', 'execmem', 'exec@4K stock', 'execmem', 'exec@2M stock', 'execmem',
+                'live text@PMD stock', 'execmem', 'W+X s/e')
+
+
 def stage_rows(S, E, stage, prev):
     """rows (label, stock, execmem, ratio) for one stage."""
     rows = []
@@ -126,7 +155,8 @@ def stage_rows(S, E, stage, prev):
     def share(x):
         t = x.get('x4k_bytes', 0) + x.get('x2m_bytes', 0)
         return f"{100.0 * x.get('x2m_bytes', 0) / t:.1f} %" if t else 'n/a'
-    rows.append(('share of exec bytes under PMDs', share(s), share(e), ''))
+    rows.append(('share of exec mapping bytes under PMDs', share(s), share(e), ''))
+    rows.append(('share of live text under PMDs', live_share(s), live_share(e), ''))
     rows.append(('W+X mappings (must be 0)', fmt(s.get('wx')), fmt(e.get('wx')), ''))
     if 'pool_chunks' in e:
         rows.append(('pool chunks (pmd)', '-', f"{e['pool_chunks']} ({e.get('pool_pmd_chunks')})", ''))
@@ -139,10 +169,11 @@ def stage_rows(S, E, stage, prev):
 
 
 def table(rows, head=('', 'stock', 'execmem', 'execmem/stock')):
-    w = [max(len(str(r[i])) for r in list(rows) + [head]) for i in range(4)]
-    out = ['  ' + '  '.join(str(head[i]).ljust(w[i]) if i == 0 else str(head[i]).rjust(w[i]) for i in range(4))]
+    n = len(head)
+    w = [max(len(str(r[i])) for r in list(rows) + [head]) for i in range(n)]
+    out = ['  ' + '  '.join(str(head[i]).ljust(w[i]) if i == 0 else str(head[i]).rjust(w[i]) for i in range(n))]
     for r in rows:
-        out.append('  ' + '  '.join(str(r[i]).ljust(w[i]) if i == 0 else str(r[i]).rjust(w[i]) for i in range(4)))
+        out.append('  ' + '  '.join(str(r[i]).ljust(w[i]) if i == 0 else str(r[i]).rjust(w[i]) for i in range(n)))
     return out
 
 
@@ -173,6 +204,9 @@ def build_sections(S, E):
         if 'ns' in s or 'ns' in e:
             wl.append((f'{rec} time (TCG)', human_ns(s.get('ns')), human_ns(e.get('ns')), ratio(e.get('ns'), s.get('ns'))))
     secs.append(('Workload', wl, None))
+    secs.append(('Summary per stage: DirectMap4k change, executable bytes in the module range live at the end '
+                 'of the stage by page size, share of live text under PMDs, W+X mappings',
+                 summary_rows(S, E), SUMMARY_HEAD))
     for st, prev, desc in STAGES:
         secs.append((f'Stage {st}: {desc} (change since {prev}; mappings live at the end of the stage)',
                      stage_rows(S, E, st, prev), None))
@@ -209,7 +243,7 @@ def build_sections(S, E):
                      fmt(rate(s2)), fmt(rate(e2)), ratio(rate(e2), rate(s2))))
         sc_s = rate(s2) / rate(s1) if rate(s1) and rate(s2) else None
         sc_e = rate(e2) / rate(e1) if rate(e1) and rate(e2) else None
-        rows.append(('scaling (all CPUs / 1 CPU)', fmt(sc_s and round(sc_s, 2)), fmt(sc_e and round(sc_e, 2)), ''))
+        rows.append(('scaling (all CPUs / 1 CPU)', f'{sc_s:.2f}' if sc_s else 'n/a', f'{sc_e:.2f}' if sc_e else 'n/a', ''))
     secs.append(('Throughput (64 B .. 2 KiB objects, window of 16 live per CPU)', rows, None))
     s, e = S['misc'].get('mem', {}), E['misc'].get('mem', {})
     rows = [('objects', fmt(s.get('objs')), fmt(e.get('objs')), ''),
@@ -315,6 +349,7 @@ def main():
     ap.add_argument('--execmem', required=True)
     ap.add_argument('--out')
     ap.add_argument('--note', default='')
+    ap.add_argument('--details', action='store_true', help='also print every stage in full (report.md always has them)')
     a = ap.parse_args()
     S, E = parse(a.stock), parse(a.execmem)
     ok = True
@@ -329,6 +364,8 @@ def main():
            'Times are emulated (TCG): read the ratios, not the absolute values. Nothing is asserted here.']
     lines = ['EXECMEM-BENCH-TABLE-BEGIN'] + hdr
     for title, rows, head in secs:
+        if title.startswith('Stage ') and not a.details:
+            continue
         lines += ['', title]
         lines += table(rows, head) if head else table(rows)
     for name, d in (('stock', S), ('execmem', E)):
