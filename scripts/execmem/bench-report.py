@@ -323,7 +323,7 @@ set key top right
 set logscale x 2
 set logscale y 10
 set xtics norotate
-set format x "%.0s%cB"
+set xtics ("16" 16, "64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, "2M" 2097152)
 set title "Latency, execmem pool / stock 6.12 path (median, TCG; <1 is faster)"
 set xlabel "object size"
 set ylabel "ratio"
