@@ -190,10 +190,13 @@ def build_sections(S, E):
     sb, eb = S['misc'].get('boot', {}), E['misc'].get('boot', {})
     rows = []
     for k, lab in (('run_init_us', 'kernel start -> "Run /init" (TCG us)'),
-                   ('ftrace_update_ns', 'ftrace boot-time update of all sites, ftrace_update_time (TCG ns)'),
-                   ('ftrace_entries', 'ftrace entries')):
+                   ('ftrace_entries', 'ftrace entries (mcount sites)')):
         rows.append((lab, fmt(sb.get(k)), fmt(eb.get(k)), ratio(eb.get(k), sb.get(k))))
-    secs.append(('Boot', rows, None))
+    sf, ef = S['misc'].get('ftraceall', {}), E['misc'].get('ftraceall', {})
+    for k, lab in (('on_ns', 'ftrace update of all sites: function tracer on (TCG)'),
+                   ('off_ns', 'ftrace update of all sites: function tracer off (TCG)')):
+        rows.append((lab, human_ns(sf.get(k)), human_ns(ef.get(k)), ratio(ef.get(k), sf.get(k))))
+    secs.append(('Boot (kunit.enable=0 on both) and ftrace site updates', rows, None))
     wl = []
     for rec, keys in (('gen', ('funcs', 'bytes', 'bad', 'path')), ('bpf', ('progs', 'failed', 'jited_bytes')),
                       ('kprobes', ('created', 'optimized')), ('ftrace', ('instances',)),

@@ -21,8 +21,9 @@ log "builds: $(( $(date +%s) - t ))s"
 
 rc=0
 for v in stock execmem; do
-	# printk.time=1: timestamps for the boot-cost figures
-	EXECMEM_APPEND="${EXECMEM_APPEND:-} execmem.bench=$LEVEL printk.time=1" \
+	# printk.time=1: timestamps for the boot-cost figures; kunit.enable=0:
+	# the execmem KUnit suite would otherwise run at boot on one side only
+	EXECMEM_APPEND="${EXECMEM_APPEND:-} execmem.bench=$LEVEL printk.time=1 kunit.enable=0" \
 		"$SCRIPTS/boot.sh" "$v" "bench-$LEVEL-$v" bench single || rc=1
 	if grep -qE '\bBUG:|\bOops\b|Kernel panic|general protection fault' "$LOGS/bench-$LEVEL-$v.log"; then
 		echo "bench FAILED: kernel crash in $LOGS/bench-$LEVEL-$v.log" >&2; rc=1
