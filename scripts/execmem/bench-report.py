@@ -389,7 +389,14 @@ def main():
                'minus the execmem options for stock) and boot under the same QEMU command line '
                '(`-accel tcg -cpu max -m 2G -smp 2`, one node) with the same workload '
                '(tools/testing/selftests/execmem/bench.sh, execmem.bench=' + str(eb.get('level', '?')) + '). '
-               'Produced by `make bench`; raw guest logs: stock.log, execmem.log.', '']
+               'Produced by `make bench`; raw guest logs: stock.log, execmem.log.', '',
+               'How to read it: stages run in order on one boot and direct-map splits persist (6.12 never '
+               're-merges the direct map), so the DirectMap4k change of a stage also depends on what earlier '
+               'stages had already split; the DirectMap4k chart shows the cumulative value. On the execmem '
+               'kernel only EXECMEM_JIT (the `jit` stage, the module micro-benchmarks) uses the pool so far; '
+               'BPF, kprobes, ftrace and module text still take the 6.12 path there, so those stages change '
+               'once their conversions are merged. Times are TCG-emulated on a shared 2-CPU host: ratios only, '
+               'and expect run-to-run noise of tens of percent (compare make demo and make bench runs).', '']
         for s in svgs:
             md += [f'![{s}]({s})', '']
         for title, rows, head in secs:
