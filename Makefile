@@ -2,15 +2,17 @@
 # Env: EXECMEM_BUILD (build dir), EXECMEM_LLVM=1, EXECMEM_KMAKE_FLAGS (e.g. W=1),
 #      EXECMEM_BOOT_TIMEOUT (s, default 600), EXECMEM_BOOTS ("single numa2"),
 #      EXECMEM_VERBOSE=1 (stream guest console), EXECMEM_APPEND (extra cmdline),
-#      EXECMEM_EXTRA_CONFIG (extra config fragment file).
+#      EXECMEM_EXTRA_CONFIG (extra config fragment file), EXECMEM_BENCH_CONFIG=1 (bench.config).
 S := scripts/execmem
 SHELL := /bin/bash
 
-.PHONY: help check demo deps tree kernel stock harness boot-stock boot-kernel clean distclean
+.PHONY: help check demo demo-pool bench deps tree kernel stock harness boot-stock boot-kernel clean distclean
 
 help:
 	@echo 'make check      deps, host harness, execmem kernel + test modules, boots (single, numa2), summary'
-	@echo 'make demo       deps, execmem kernel, boot with execmem.mode=demo, print the demo block'
+	@echo 'make demo       deps, stock + execmem kernels, same workload on each (bench.sh quick), side-by-side table'
+	@echo 'make bench      as demo with the longer workload; writes results/<date>-<kernelversion>/ (report.md, SVG)'
+	@echo 'make demo-pool  deps, execmem kernel only, boot with execmem.mode=demo, print the pool demo block'
 	@echo 'make deps       install build/boot tools with apt-get (root) or list missing ones'
 	@echo 'make harness    host harness only (tools/testing/execmem)'
 	@echo 'make tree       apply overlay + patches/ to build/linux-execmem (incremental)'
@@ -27,6 +29,12 @@ check: deps
 	@$(S)/check.sh
 
 demo: deps
+	@EXECMEM_START=$$(date +%s) $(S)/run-bench.sh quick
+
+bench: deps
+	@EXECMEM_BENCH_CONFIG=$${EXECMEM_BENCH_CONFIG:-1} EXECMEM_START=$$(date +%s) $(S)/run-bench.sh full
+
+demo-pool: deps
 	@EXECMEM_START=$$(date +%s) $(S)/run-demo.sh
 
 harness:

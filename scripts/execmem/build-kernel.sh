@@ -32,6 +32,9 @@ if [ -f "$SELFCFG" ]; then
 		cp "$SELFCFG" "$FRAGDIR/20-selftests.config"
 	fi
 fi
+if [ "${EXECMEM_BENCH_CONFIG:-0}" = 1 ]; then   # make bench: vmstat counters
+	cp "$SCRIPTS/bench.config" "$FRAGDIR/25-bench.config"
+fi
 if [ -n "${EXECMEM_EXTRA_CONFIG:-}" ]; then   # optional extra fragment file
 	cp "$EXECMEM_EXTRA_CONFIG" "$FRAGDIR/30-extra.config"
 fi
@@ -89,7 +92,15 @@ kmake || die "$VARIANT kernel build failed"
 KODIR=$OBJ/.execmem-modules
 rm -rf "$KODIR"; mkdir -p "$KODIR"
 MDIR=$SRC/tools/testing/selftests/execmem/modules
-if [ "$VARIANT" = execmem ] && [ -d "$MDIR" ]; then
+if [ "$VARIANT" = stock ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
+	# the pristine tree has no copy: build the benchmark modules (those
+	# that build without the pool, see modules/Makefile) from a copy
+	MDIR=$OBJ/.execmem-modsrc
+	rsync -rlpc --delete "$REPO/tools/testing/selftests/execmem/modules/" "$MDIR/" \
+		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+fi
+if [ -d "$MDIR" ]; then
 	log "$VARIANT: building test modules in $MDIR"
 	kmake M="$MDIR" modules || die "test module build failed"
 	find "$MDIR" -name '*.ko' -exec cp {} "$KODIR/" \;

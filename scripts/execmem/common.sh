@@ -19,6 +19,8 @@ else
 	SUFFIX=
 	KMAKE_CC=(CC="ccache gcc")
 fi
+# benchmark kernels (scripts/execmem/bench.config) get their own objects
+[ "${EXECMEM_BENCH_CONFIG:-0}" = 1 ] && SUFFIX=$SUFFIX-bench
 # shellcheck disable=SC2206
 KMAKE_EXTRA=(${EXECMEM_KMAKE_FLAGS:-})
 

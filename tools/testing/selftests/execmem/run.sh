@@ -84,3 +84,8 @@ else
 	not_ok demo_unload "rmmod failed"
 fi
 echo "1..$n"
+
+# The structural facts behind make demo / make bench (W+X, DirectMap4k,
+# PMD share of pool text), as a second KTAP document.
+[ -f "$HERE/bench.sh" ] && sh "$HERE/bench.sh" ktap
+exit 0

@@ -1,0 +1,42 @@
+#!/bin/bash
+# run-bench.sh quick|full : stock 6.12 vs execmem 6.12 side by side.
+# Builds both kernels from the same pristine tree and config fragments
+# (the only difference: this project's overlay + patches/), boots each
+# once under QEMU/TCG (same -m/-smp, single node) with the same workload
+# (tools/testing/selftests/execmem/bench.sh, execmem.bench=LEVEL) and
+# prints the table of scripts/execmem/bench-report.py.
+# full (make bench) also writes results/<date>-<kernelversion>/ (report.md,
+# SVG charts, raw logs). Figures are printed, never asserted.
+. "$(dirname "$0")/common.sh"
+LEVEL=${1:-quick}
+case "$LEVEL" in quick|full) ;; *) die "usage: run-bench.sh quick|full" ;; esac
+START=${EXECMEM_START:-$(date +%s)}
+export EXECMEM_BOOT_TIMEOUT=${EXECMEM_BOOT_TIMEOUT:-1800}
+
+"$SCRIPTS/prepare-tree.sh"
+t=$(date +%s)
+"$SCRIPTS/build-kernel.sh" stock
+"$SCRIPTS/build-kernel.sh" execmem
+log "builds: $(( $(date +%s) - t ))s"
+
+rc=0
+for v in stock execmem; do
+	# printk.time=1: timestamps for the boot-cost figures; kunit.enable=0:
+	# the execmem KUnit suite would otherwise run at boot on one side only
+	EXECMEM_APPEND="${EXECMEM_APPEND:-} execmem.bench=$LEVEL printk.time=1 kunit.enable=0" \
+		"$SCRIPTS/boot.sh" "$v" "bench-$LEVEL-$v" bench single || rc=1
+	if grep -qE '\bBUG:|\bOops\b|Kernel panic|general protection fault' "$LOGS/bench-$LEVEL-$v.log"; then
+		echo "bench FAILED: kernel crash in $LOGS/bench-$LEVEL-$v.log" >&2; rc=1
+	fi
+done
+
+ARGS=(--stock "$LOGS/bench-$LEVEL-stock.log" --execmem "$LOGS/bench-$LEVEL-execmem.log")
+if [ "$LEVEL" = full ]; then
+	kver=$(make -s -C "$PRISTINE" kernelversion 2>/dev/null || echo unknown)
+	OUT=$REPO/results/$(date -u +%Y-%m-%d)-$kver
+	ARGS+=(--out "$OUT" --note "Host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at start: $(cut -d' ' -f1-3 /proc/loadavg). QEMU $(qemu-system-x86_64 --version | head -n1 | awk '{print $4}').")
+fi
+python3 "$SCRIPTS/bench-report.py" "${ARGS[@]}" || rc=1
+[ "$LEVEL" = full ] && [ -f "$OUT/report.md" ] && echo "report: ${OUT#"$REPO"/}/report.md (commit it)"
+echo "elapsed: $(( $(date +%s) - START ))s"
+exit $rc

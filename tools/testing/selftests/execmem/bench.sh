@@ -1,0 +1,259 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark workload, the same on a stock 6.12 and on an execmem kernel
+# (make demo / make bench; run by the initramfs init with execmem.mode=bench).
+#
+# Level from the kernel command line: execmem.bench=quick (make demo,
+# default) or full (make bench). Output: "EXECMEM-BENCH <record> k=v ..."
+# lines, from this script and from the execmem_bench module (printk),
+# parsed on the host by scripts/execmem/bench-report.py. A "snap" record
+# after each stage holds: DirectMap4k/2M/1G (kB), the executable mappings
+# in the module range by page size (ptdump), W+X mappings anywhere,
+# /proc/vmstat direct-map split and TLB-flush counters, pool figures.
+# Figures are printed, never asserted here (see run.sh for assertions).
+
+D=/sys/kernel/debug
+PT=$D/page_tables/kernel
+T=/sys/kernel/tracing
+ST=$D/execmem/stats
+CH=$D/execmem/chunks
+MODDIR=${MODDIR:-/lib/modules/execmem}
+HERE=$(cd "$(dirname "$0")" && pwd)
+RUN=/sys/module/execmem_bench/parameters/run
+
+level=quick
+for w in $(cat /proc/cmdline); do
+	case "$w" in execmem.bench=*) level=${w#execmem.bench=} ;; esac
+done
+[ -n "$1" ] && level=$1	# "ktap": structural assertions only (run.sh, make check)
+# workload sizes (the same on both kernels)
+NGEN=2000 NBPF=1000 NKP=100 NFT=16 NMOD=8 LAT_ITERS=16 TPUT_PAIRS=500 MEM_OBJS=10000
+if [ "$level" = full ]; then
+	NMOD=32 LAT_ITERS=64 TPUT_PAIRS=4000
+fi
+
+B() { echo "EXECMEM-BENCH $*"; }
+now_ns() { awk '{ printf "%.0f", $1 * 1e9 }' /proc/uptime; }
+
+meminfo_fig() {
+	awk '/^DirectMap4k:/ { a = $2 } /^DirectMap2M:/ { b = $2 } /^DirectMap1G:/ { c = $2 }
+	     END { printf "dm4k_kb=%d dm2m_kb=%d dm1g_kb=%d", a, b, c }' /proc/meminfo
+}
+
+vmstat_fig() {
+	awk 'BEGIN { n["direct_map_level2_splits"] = "l2split"; n["direct_map_level3_splits"] = "l3split"
+		     n["nr_tlb_remote_flush"] = "tlb_rf"; n["nr_tlb_remote_flush_received"] = "tlb_rfr"
+		     n["nr_tlb_local_flush_all"] = "tlb_lfa"; n["nr_tlb_local_flush_one"] = "tlb_lfo" }
+	     ($1 in n) { printf "%s=%s ", n[$1], $2 }' /proc/vmstat
+}
+
+# ptdump of the kernel page tables: executable mappings between the
+# "---[ Modules ]---" and "---[ End Modules ]---" markers by page size,
+# and W+X mappings anywhere (" RW " and " x ").
+ptdump_fig() {
+	awk 'function bytes(s,  n, u) {
+		n = s + 0; u = substr(s, length(s))
+		if (u == "K") n *= 1024; else if (u == "M") n *= 1048576; else if (u == "G") n *= 1073741824
+		return n
+	     }
+	     /---\[ Modules \]---/ { on = 1; next }
+	     /---\[ End Modules \]---/ { on = 0 }
+	     / RW / && / x / && $NF ~ /^(pte|pmd|pud|p4d|pgd)$/ { wx++ }
+	     on && / x / { b = bytes($2); if ($NF == "pte") p4 += b; else if ($NF == "pmd") p2 += b }
+	     END { printf "x4k_pages=%.0f x4k_bytes=%.0f x2m_pages=%.0f x2m_bytes=%.0f wx=%d",
+		   p4 / 4096, p4, p2 / 2097152, p2, wx }' "$PT"
+}
+
+pool_fig() {
+	[ -r "$ST" ] || return 0
+	awk '$1 ~ /^pool[0-9]+_(module_text|kprobes|ftrace|bpf|module_data|jit)_objs$/ { o += $2 }
+	     $1 ~ /^pool[0-9]+_(module_text|kprobes|ftrace|bpf|module_data|jit)_requested_bytes$/ { r += $2 }
+	     $1 ~ /^pool[0-9]+_(module_text|kprobes|ftrace|bpf|module_data|jit)_live_bytes$/ { l += $2 }
+	     $1 ~ /^pool[0-9]+_free_bytes$/ { f += $2 }
+	     $1 ~ /^pool[0-9]+_chunks_degraded$/ { dg += $2 }
+	     $1 ~ /^pool[0-9]+_direct_map_ops$/ { dm += $2 }
+	     END { printf "pool_objs=%.0f pool_req=%.0f pool_live=%.0f pool_free=%.0f pool_degraded=%.0f pool_dmops=%.0f ",
+		   o, r, l, f, dg, dm }' "$ST"
+	awk '!/^#/ { n++; if ($4 == "pmd") p++ } END { printf "pool_chunks=%d pool_pmd_chunks=%d", n, p }' "$CH"
+}
+
+snap() {
+	line="snap stage=$1 t_ns=$(now_ns) $(meminfo_fig) $(vmstat_fig)$(ptdump_fig) $(pool_fig)"
+	B "$line"
+	echo "$line" > "/tmp/bench-snap-$1"
+}
+
+val() {	# val STAGE KEY: a figure of an earlier snapshot
+	tr ' ' '\n' < "/tmp/bench-snap-$1" | sed -n "s/^$2=//p"
+}
+
+run() {	# run CMD: trigger a test in the execmem_bench module
+	echo "$1" > "$RUN" || B "error cmd=$1 (see dmesg)"
+}
+
+if [ "$level" = ktap ]; then
+	# make check: the structural facts behind the benchmark, as KTAP.
+	# W+X = 0 at every snapshot; on a pool kernel, pool allocations leave
+	# DirectMap4k unchanged and all pool text is mapped by PMDs.
+	n=0
+	ok() { n=$((n + 1)); echo "ok $n bench_$1${2:+ # SKIP $2}"; }
+	not_ok() { n=$((n + 1)); echo "not ok $n bench_$1"; echo "# $2"; }
+	expect() { name=$1 why=$2; shift 2; if "$@"; then ok "$name"; else not_ok "$name" "$why"; fi; }
+	echo "TAP version 13"
+	echo "1..8"
+	snap boot
+	if insmod "$MODDIR/execmem_bench.ko" gen_funcs=500 mem_objs=2000; then
+		snap modload
+		run gen
+		snap jit
+		run mem
+		snap mem-live
+		run memfree
+		run genfree
+		sleep 4
+		snap mem-after
+		rmmod execmem_bench
+		ok module_runs
+	else
+		not_ok module_runs "insmod execmem_bench failed"
+		for s in modload jit mem-live mem-after; do cp /tmp/bench-snap-boot /tmp/bench-snap-$s; done
+	fi
+	for s in boot jit mem-live mem-after; do
+		expect "no_wx_$s" "W+X mappings: $(val $s wx)" test "$(val $s wx)" = 0
+	done
+	if [ -r "$ST" ]; then
+		expect dm4k_unchanged_pool_alloc "DirectMap4k $(val modload dm4k_kb) -> $(val mem-live dm4k_kb) kB" \
+			test "$(val mem-live dm4k_kb)" = "$(val modload dm4k_kb)"
+		expect dm4k_unchanged_pool_free "DirectMap4k $(val modload dm4k_kb) -> $(val mem-after dm4k_kb) kB" \
+			test "$(val mem-after dm4k_kb)" = "$(val modload dm4k_kb)"
+		# all chunks PMD-mapped, and the module range maps at least that much with PMDs
+		expect pool_text_all_pmd "chunks $(val mem-live pool_chunks), pmd $(val mem-live pool_pmd_chunks), 2M bytes $(val mem-live x2m_bytes)" \
+			sh -c "[ $(val mem-live pool_chunks) -gt 0 ] && [ $(val mem-live pool_chunks) = $(val mem-live pool_pmd_chunks) ] &&
+			       [ $(val mem-live x2m_bytes) -ge $(( $(val mem-live pool_chunks) * 2097152 )) ]"
+	else
+		ok dm4k_unchanged_pool_alloc "no execmem pool (stock kernel)"
+		ok dm4k_unchanged_pool_free "no execmem pool (stock kernel)"
+		ok pool_text_all_pmd "no execmem pool (stock kernel)"
+	fi
+	exit 0
+fi
+
+B "begin level=$level kernel=$(uname -r) pool=$([ -r "$ST" ] && echo 1 || echo 0) cpus=$(grep -c ^processor /proc/cpuinfo) nbpf=$NBPF nkp=$NKP nft=$NFT nmod=$NMOD ngen=$NGEN"
+
+# --- boot cost ----------------------------------------------------------------
+# run_init_us: printk timestamp of "Run /init" (run-bench.sh boots with
+# printk.time=1 kunit.enable=0). ftrace's own boot-time conversion of the
+# mcount sites cannot be timed from here (printk timestamps are still 0 in
+# ftrace_init(), and ftrace_update_time is optimised away), so the end of
+# this script times a full run-time update instead (record "ftraceall").
+dmesg | awk '
+	function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l * 1e6 }
+	/ftrace: allocating/ { for (i = 1; i <= NF; i++) if ($i == "allocating") ent = $(i + 1) }
+	/Run \/init as init process/ { ri = ts($0) }
+	END { printf "EXECMEM-BENCH boot run_init_us=%.0f ftrace_entries=%d\n", ri, ent }'
+B "boot uptime_at_script_ns=$(now_ns)"
+snap boot
+
+# --- stage 1: benchmark module loaded (its own text: module loader) -------
+insmod "$MODDIR/execmem_bench.ko" gen_funcs=$NGEN lat_iters=$LAT_ITERS \
+	tput_pairs=$TPUT_PAIRS mem_objs=$MEM_OBJS || B "error insmod execmem_bench"
+snap modload
+
+# --- stage 2: run-time code generator (execmem_demo's mix) ---------------
+run gen
+snap jit
+
+# --- stage 3: BPF programs of mixed sizes, kept open ----------------------
+BPFOUT=/tmp/bpf_load.out
+"$HERE/bpf_load" $NBPF > $BPFOUT 2>&1 &
+BPFPID=$!
+i=0
+while ! grep -q READY $BPFOUT 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.5; i=$((i + 1)); done
+grep -v READY $BPFOUT
+snap bpf
+
+# --- stage 4: kprobes (optimized where possible) ---------------------------
+echo 1 > /proc/sys/debug/kprobes-optimization 2>/dev/null
+t0=$(now_ns)
+nk=0
+for f in $(awk '$2 ~ /^[tT]$/ && $3 ~ /^__x64_sys_/ { print $3 }' /proc/kallsyms | head -n 400); do
+	[ $nk -ge $NKP ] && break
+	# past the 5-byte __fentry__ site (ftrace-based kprobes use no slot);
+	# +9 when an endbr64 comes first
+	for off in 5 9 0; do
+		if echo "p:execbench/kp$nk $f+$off" >> $T/kprobe_events 2>/dev/null; then
+			nk=$((nk + 1)); break
+		fi
+	done
+done
+echo 1 > $T/events/execbench/enable 2>/dev/null
+sleep 2	# let the kprobe optimizer run
+nopt=$(grep -c OPTIMIZED $D/kprobes/list 2>/dev/null)
+B "kprobes created=$nk optimized=${nopt:-0} ns=$(( $(now_ns) - t0 ))"
+snap kprobes
+
+# --- stage 5: function-tracer instances ------------------------------------
+t0=$(now_ns)
+nf=0
+funcs=$(awk '$2 ~ /^[tT]$/ && $3 ~ /^__x64_sys_/ { print $3 }' /proc/kallsyms | sed -n '101,400p')
+i=1
+while [ $i -le $NFT ]; do
+	I=$T/instances/eb$i
+	if mkdir $I 2>/dev/null; then
+		echo 64 > $I/buffer_size_kb
+		echo "$funcs" | sed -n "$((i * 3 - 2)),$((i * 3))p" > $I/set_ftrace_filter
+		echo function > $I/current_tracer && nf=$((nf + 1))
+	fi
+	i=$((i + 1))
+done
+B "ftrace instances=$nf ns=$(( $(now_ns) - t0 ))"
+snap ftrace
+
+# --- stage 6: module load/unload churn -------------------------------------
+t0=$(now_ns)
+i=0 nm=0
+while [ $i -lt $NMOD ]; do
+	insmod "$MODDIR/execmem_nop.ko" && rmmod execmem_nop && nm=$((nm + 1))
+	i=$((i + 1))
+done
+B "modules cycles=$nm ns=$(( $(now_ns) - t0 ))"
+snap modules
+
+# --- stage 7: teardown ------------------------------------------------------
+t0=$(now_ns)
+i=1
+while [ $i -le $NFT ]; do
+	I=$T/instances/eb$i
+	if [ -d $I ]; then
+		echo nop > $I/current_tracer
+		echo > $I/set_ftrace_filter
+		rmdir $I
+	fi
+	i=$((i + 1))
+done
+echo 0 > $T/events/execbench/enable 2>/dev/null
+echo > $T/kprobe_events
+kill $BPFPID 2>/dev/null
+wait $BPFPID 2>/dev/null
+run genfree
+sleep 5	# RCU-deferred frees, pool trimming
+B "teardown ns=$(( $(now_ns) - t0 ))"
+snap teardown
+
+# --- micro-benchmarks in the module ------------------------------------------
+run lat
+run tput
+snap mem-before
+run mem
+snap mem-live
+run memfree
+sleep 5
+snap mem-after
+rmmod execmem_bench
+
+# --- ftrace: update of every call site (function tracer on, then off) -------
+# text_poke_bp batches over all ~19k mcount sites of the kernel text.
+ns() { t=$(date +%s%N 2>/dev/null); case "$t" in *N|"") now_ns ;; *) echo "$t" ;; esac; }
+t0=$(ns); echo function > $T/current_tracer; t1=$(ns); echo nop > $T/current_tracer; t2=$(ns)
+B "ftraceall on_ns=$((t1 - t0)) off_ns=$((t2 - t1)) sites=$(cat $T/enabled_functions 2>/dev/null | wc -l)"
+B "end"
