@@ -38,15 +38,16 @@ chunks_pmd_rox() {
 }
 
 echo "TAP version 13"
-echo "1..9"
+# The plan ("1..N") is printed last, once all sections have run.
 
+pool_section() {
 if [ ! -r "$STATS" ]; then
 	for t in stats_root_only no_wx_at_boot demo_load stats_count \
 		 chunks_pmd_rox kcore_pool_read no_wx_loaded demo_unload \
 		 directmap4k_unchanged; do
 		skip "$t" "no $STATS (execmem pool not enabled)"
 	done
-	exit 0
+	return 0
 fi
 
 check stats_root_only test "$(stat -c %a "$STATS")" = 400
@@ -79,3 +80,43 @@ else
 	not_ok demo_unload "rmmod failed"
 fi
 check directmap4k_unchanged test "$(directmap4k)" -eq "$dm_before"
+}
+pool_section
+
+# --- BPF: lib/test_bpf.c, then thousands of programs via bpf() ---------------
+JIT=/proc/sys/net/core/bpf_jit_enable
+HARDEN=/proc/sys/net/core/bpf_jit_harden
+
+# test_bpf_run HARDEN: one KTAP result from the module's "Summary:" lines
+test_bpf_run() {
+	name=test_bpf_harden$1
+	if [ ! -f "$MODDIR/test_bpf.ko" ] || [ ! -w "$HARDEN" ]; then
+		skip "$name" "no test_bpf.ko or no $HARDEN"
+		return
+	fi
+	echo 1 > "$JIT" 2>/dev/null	# always on with BPF_JIT_ALWAYS_ON
+	echo "$1" > "$HARDEN"
+	dmesg -c > /dev/null
+	insmod "$MODDIR/test_bpf.ko"
+	rc=$?
+	rmmod test_bpf 2>/dev/null
+	sums=$(dmesg | grep 'test_bpf: .*Summary:')
+	echo "$sums" | sed "s/^.*test_bpf: /# harden=$1 /"
+	if [ $rc -eq 0 ] && [ -n "$sums" ] &&
+	   ! echo "$sums" | grep -qv ' 0 FAILED'; then
+		ok "$name"
+	else
+		not_ok "$name" "insmod test_bpf: $rc"
+	fi
+}
+test_bpf_run 0
+test_bpf_run 2
+echo 0 > "$HARDEN" 2>/dev/null
+
+if [ -x "$HERE/bpf_load" ] && [ -r "$STATS" ]; then
+	check bpf_load "$HERE/bpf_load" 2000 1000
+else
+	skip bpf_load "no bpf_load helper or no $STATS"
+fi
+
+echo "1..$n"
