@@ -191,12 +191,83 @@ static void bpf_pool_test_flush_disabled(struct kunit *test)
 	static_branch_enable(&bpf_pred_flush_enabled);
 }
 
+#ifdef CONFIG_X86_64
+static noinline int bpf_test_traced(int a, long b)
+{
+	return a + b;
+}
+
+/*
+ * Trampolines are sized in an ordinary buffer against a stand-in address:
+ * the size must be the one arch_prepare_bpf_trampoline() then emits into
+ * the pool object.
+ */
+static void bpf_pool_test_trampoline(struct kunit *test)
+{
+	static const u32 flags[] = {
+		0, BPF_TRAMP_F_CALL_ORIG | BPF_TRAMP_F_SKIP_FRAME,
+		BPF_TRAMP_F_CALL_ORIG | BPF_TRAMP_F_RET_FENTRY_RET,
+	};
+	struct btf_func_model m = {
+		.ret_size = 8, .nr_args = 2, .arg_size = { 4, 8 },
+	};
+	void *func = bpf_test_traced;
+	struct bpf_tramp_links *tlinks;
+	struct bpf_tramp_image *im;
+	struct bpf_tramp_link *l;
+	struct bpf_prog *prog;
+	unsigned int i;
+
+	tlinks = kunit_kcalloc(test, BPF_TRAMP_MAX, sizeof(*tlinks),
+			       GFP_KERNEL);
+	im = kunit_kzalloc(test, sizeof(*im), GFP_KERNEL);
+	l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tlinks);
+	KUNIT_ASSERT_NOT_NULL(test, im);
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	prog = bpf_prog_alloc(bpf_prog_size(1), 0);
+	KUNIT_ASSERT_NOT_NULL(test, prog);
+	prog->jited = 1;
+	prog->type = BPF_PROG_TYPE_TRACING;
+	prog->expected_attach_type = BPF_TRACE_FENTRY;
+	prog->bpf_func = (void *)bpf_test_traced;
+	l->link.prog = prog;
+	tlinks[BPF_TRAMP_FENTRY].links[0] = l;
+	tlinks[BPF_TRAMP_FENTRY].nr_links = 1;
+	tlinks[BPF_TRAMP_FEXIT].links[0] = l;
+	tlinks[BPF_TRAMP_FEXIT].nr_links = 1;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		int size, ret;
+		u8 *image;
+
+		size = arch_bpf_trampoline_size(&m, flags[i], tlinks, func);
+		KUNIT_ASSERT_GT(test, size, 0);
+		image = arch_alloc_bpf_trampoline(size);
+		KUNIT_ASSERT_NOT_NULL(test, image);
+		KUNIT_EXPECT_TRUE(test,
+				  is_execmem_pool_text((unsigned long)image));
+		ret = arch_prepare_bpf_trampoline(im, image, image + size, &m,
+						  flags[i], tlinks, func);
+		KUNIT_EXPECT_EQ_MSG(test, ret, size, "flags %#x", flags[i]);
+		KUNIT_EXPECT_EQ(test, arch_protect_bpf_trampoline(image, size),
+				0);
+		KUNIT_EXPECT_NE(test, image[0], 0xcc);
+		arch_free_bpf_trampoline(image, size);
+	}
+	__bpf_prog_free(prog);
+}
+#endif
+
 static struct kunit_case bpf_pool_test_cases[] = {
 	KUNIT_CASE(bpf_pool_test_objects),
 	KUNIT_CASE(bpf_pool_test_text_copy),
 	KUNIT_CASE(bpf_pool_test_flush),
 	KUNIT_CASE(bpf_pool_test_flush_large),
 	KUNIT_CASE(bpf_pool_test_flush_disabled),
+#ifdef CONFIG_X86_64
+	KUNIT_CASE(bpf_pool_test_trampoline),
+#endif
 	{}
 };
 

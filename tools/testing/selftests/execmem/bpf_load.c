@@ -180,6 +180,40 @@ static int attach_cbpf(int sk, unsigned int len, unsigned int keep)
 			  sizeof(prog));
 }
 
+/*
+ * XDP test runs with repeat > 1 go through the XDP dispatcher, whose image
+ * is a pool object written with bpf_arch_text_copy() (kept afterwards).
+ */
+static int run_xdp_dispatcher(unsigned int *retval)
+{
+	struct bpf_insn x[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 2 /* XDP_PASS */ },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	unsigned char pkt[64] = { 0 };
+	union bpf_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.insns = (uintptr_t)x;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	if (fd < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = (uintptr_t)pkt;
+	attr.test.data_size_in = sizeof(pkt);
+	attr.test.repeat = 100;
+	err = sys_bpf(BPF_PROG_TEST_RUN, &attr);
+	*retval = attr.test.retval;
+	close(fd);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int nr_ebpf = argc > 1 ? atoi(argv[1]) : 2000;
@@ -191,7 +225,7 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("    # Subtest: bpf_load\n    1..8\n");
+	printf("    # Subtest: bpf_load\n    1..9\n");
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		printf("    # setrlimit: %s\n", strerror(errno));
 	efd = calloc(nr_ebpf, sizeof(*efd));
@@ -314,6 +348,16 @@ int main(int argc, char **argv)
 	result(wx == 0, "no_wx_closed", wx ? "%d W+X lines" : NULL, wx);
 	result(dm2 == dm0, "directmap4k_closed", "DirectMap4k %ld -> %ld kB",
 	       dm0, dm2);
+
+	{
+		unsigned int ret = 0;
+		int e = run_xdp_dispatcher(&ret);
+
+		result(!e && ret == 2, "xdp_dispatcher",
+		       "XDP test run: %d (%s), retval %u; pool0_bpf_objs %ld",
+		       e, e ? strerror(errno) : "ok", ret,
+		       stat_of("pool0_bpf_objs"));
+	}
 
 	printf("    # bpf_load: %d tests, %d failed\n", ntests, nfailed);
 	err = nfailed ? 1 : 0;
