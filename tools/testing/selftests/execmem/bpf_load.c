@@ -52,14 +52,14 @@ static void result(int ok, const char *name, const char *fmt, ...)
 /* -1 if missing */
 static long stat_of(const char *key)
 {
-	char k[128];
+	char line[256], k[128];
 	long v, ret = -1;
 	FILE *f = fopen(STATS, "r");
 
 	if (!f)
 		return -1;
-	while (fscanf(f, "%127s %ld", k, &v) == 2) {
-		if (!strcmp(k, key)) {
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %ld", k, &v) == 2 && !strcmp(k, key)) {
 			ret = v;
 			break;
 		}
