@@ -65,16 +65,19 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 			   execmem_type_names[t], slab_free[t]);
 	}
 	for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
+		unsigned int size = pool->caches[0][c].size;
 		unsigned long slabs = 0, objs = 0;
 
 		for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
 			slabs += pool->caches[t][c].nr_slabs;
 			objs += pool->caches[t][c].nr_objs;
 		}
-		seq_printf(m, "pool%u_class%u_slabs %lu\n", id,
-			   pool->caches[0][c].size, slabs);
-		seq_printf(m, "pool%u_class%u_objs %lu\n", id,
-			   pool->caches[0][c].size, objs);
+		seq_printf(m, "pool%u_class%u_slabs %lu\n", id, size, slabs);
+		seq_printf(m, "pool%u_class%u_objs %lu\n", id, size, objs);
+		seq_printf(m, "pool%u_class%u_live_bytes %lu\n", id, size,
+			   objs * size);
+		seq_printf(m, "pool%u_class%u_free_bytes %lu\n", id, size,
+			   (slabs * (PAGE_SIZE / size) - objs) * size);
 	}
 	mutex_unlock(&pool->lock);
 }

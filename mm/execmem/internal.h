@@ -367,7 +367,7 @@ static inline void execmem_bad_call(struct execmem_pool *pool) { }
 /* pages.c, called with pool->lock held */
 void execmem_pages_init_chunk(struct execmem_chunk *chunk);
 unsigned long execmem_pages_alloc(struct execmem_pool *pool,
-				  unsigned int nr_pages, int nid);
+				  unsigned int nr_pages, int nid, bool strict);
 unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
 				     unsigned int nr_pages);
 void execmem_pages_free(struct execmem_chunk *chunk, unsigned int idx,
@@ -381,7 +381,7 @@ bool execmem_chunk_empty(struct execmem_chunk *chunk);
 void execmem_slab_init_caches(struct execmem_pool *pool);
 int execmem_slab_class(size_t size);
 unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
-				 size_t size, int nid);
+				 size_t size, int nid, bool strict);
 int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
 		      unsigned long addr);
 bool execmem_slab_owner(struct execmem_slab *slab, unsigned long addr,

@@ -148,6 +148,7 @@ unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
  * @pool: the pool
  * @nr_pages: pages wanted, 1..%EXECMEM_CHUNK_PAGES
  * @nid: preferred NUMA node, or %NUMA_NO_NODE
+ * @strict: only use chunks on @nid
  *
  * Best fit: the chunk whose smallest sufficient free block is smallest,
  * on @nid if any chunk there has room.
@@ -155,7 +156,7 @@ unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
  * Return: address of the (unmarked) run, or 0 if no chunk has room.
  */
 unsigned long execmem_pages_alloc(struct execmem_pool *pool,
-				  unsigned int nr_pages, int nid)
+				  unsigned int nr_pages, int nid, bool strict)
 {
 	unsigned int order = order_base_2(nr_pages);
 	struct execmem_chunk *chunk, *best = NULL;
@@ -168,7 +169,7 @@ unsigned long execmem_pages_alloc(struct execmem_pool *pool,
 		bool local = nid == NUMA_NO_NODE || chunk->area->nid == nid;
 		int have = pages_fit(chunk, order);
 
-		if (have < 0)
+		if (have < 0 || (strict && !local))
 			continue;
 		if (best && best_local && !local)
 			continue;

@@ -180,7 +180,7 @@ static void execmem_area_release(struct execmem_pool *pool,
 				 struct execmem_area *area)
 {
 	trace_execmem_chunk_release(area->start, (size_t)area->nr_chunks <<
-				    EXECMEM_CHUNK_SHIFT, area->huge);
+				    EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
 	execmem_backend_unmap(pool, area);
 	area_free_structs(area);
 	execmem_count(pool, EXECMEM_AREAS_RELEASED, 1);
@@ -306,13 +306,14 @@ void execmem_bad_call(struct execmem_pool *pool)
 /* === Allocation === */
 
 static unsigned long pool_alloc_run(struct execmem_pool *pool,
-				    unsigned int type, size_t size, int nid)
+				    unsigned int type, size_t size, int nid,
+				    bool strict)
 {
 	unsigned int nr = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct execmem_chunk *chunk;
 	unsigned long addr;
 
-	addr = execmem_pages_alloc(pool, nr, nid);
+	addr = execmem_pages_alloc(pool, nr, nid, strict);
 	if (!addr)
 		return 0;
 	chunk = execmem_chunk_lookup(addr);
@@ -385,8 +386,15 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 	if (size > EXECMEM_CHUNK_SIZE)
 		return pool_alloc_large(pool, type, size, nid);
 
-	/* Grow at most twice: other allocations may take the new chunk. */
+	/*
+	 * Grow at most twice: other allocations may take the new chunk. The
+	 * first attempt takes new pages only from chunks on @nid, so a node
+	 * without room grows a chunk of its own; later attempts take what
+	 * there is (the node may have had no memory for the new chunk).
+	 */
 	for (tries = 0; ; tries++) {
+		bool strict = !tries && nid != NUMA_NO_NODE;
+
 		mutex_lock(&pool->lock);
 		if (area && execmem_pool_publish(pool, area)) {
 			mutex_unlock(&pool->lock);
@@ -394,9 +402,9 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 			return NULL;
 		}
 		if (size <= EXECMEM_SLAB_MAX)
-			addr = execmem_slab_alloc(pool, type, size, nid);
+			addr = execmem_slab_alloc(pool, type, size, nid, strict);
 		else
-			addr = pool_alloc_run(pool, type, size, nid);
+			addr = pool_alloc_run(pool, type, size, nid, strict);
 		mutex_unlock(&pool->lock);
 		if (addr || tries == 2)
 			return (void *)addr;

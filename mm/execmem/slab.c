@@ -49,7 +49,8 @@ void execmem_slab_init_caches(struct execmem_pool *pool)
 }
 
 static struct execmem_slab *slab_create(struct execmem_pool *pool,
-					struct execmem_cache *cache, int nid)
+					struct execmem_cache *cache, int nid,
+					bool strict)
 {
 	unsigned int nr = PAGE_SIZE / cache->size;
 	size_t words = BITS_TO_LONGS(nr);
@@ -61,7 +62,7 @@ static struct execmem_slab *slab_create(struct execmem_pool *pool,
 		       nr * sizeof(u16), GFP_KERNEL);
 	if (!slab)
 		return NULL;
-	addr = execmem_pages_alloc(pool, 1, nid);
+	addr = execmem_pages_alloc(pool, 1, nid, strict);
 	if (!addr) {
 		kfree(slab);
 		return NULL;
@@ -100,11 +101,12 @@ static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
  * @type: owner type
  * @size: requested bytes, 1..%EXECMEM_SLAB_MAX
  * @nid: preferred NUMA node for a new slab
+ * @strict: take a new slab's page only from a chunk on @nid
  *
  * Return: address of the object, or 0 if the pool needs to grow first.
  */
 unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
-				 size_t size, int nid)
+				 size_t size, int nid, bool strict)
 {
 	struct execmem_cache *cache;
 	struct execmem_slab *slab;
@@ -116,7 +118,7 @@ unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
 	slab = list_first_entry_or_null(&cache->partial, struct execmem_slab,
 					node);
 	if (!slab) {
-		slab = slab_create(pool, cache, nid);
+		slab = slab_create(pool, cache, nid, strict);
 		if (!slab)
 			return 0;
 	}

@@ -1,6 +1,7 @@
 #!/bin/bash
 # check.sh : host harness -> execmem kernel + modules -> boots (single, numa2)
-# -> summary. Last line: "N passed, N failed[, N skipped]".
+# -> W=1 builds (gcc, LLVM) -> summary.
+# Last line: "N passed, N failed[, N skipped]".
 . "$(dirname "$0")/common.sh"
 START=$(date +%s)
 mkdir -p "$LOGS"
@@ -41,6 +42,17 @@ if [ $build_ok = 1 ]; then
 	done
 fi
 
-# 4. summary
+# 4. the project's C files build without warnings at W=1, GCC and LLVM
+if [ $build_ok = 1 ] && [ "${EXECMEM_SKIP_W1:-0}" != 1 ]; then
+	for cc in gcc llvm; do
+		if "$SCRIPTS/w1-check.sh" "$cc"; then
+			SUMARGS+=(--pass "w1-$cc")
+		else
+			SUMARGS+=(--fail "w1-$cc:warnings or errors at W=1 (build/logs/w1-$cc.log)")
+		fi
+	done
+fi
+
+# 5. summary
 log "elapsed $(( $(date +%s) - START ))s"
 exec python3 "$SCRIPTS/ktap-summary.py" "${SUMARGS[@]}"

@@ -2,7 +2,8 @@
 """Summarise host harness + guest boot logs (KTAP + kernel splats).
 
 usage: ktap-summary.py [--harness LOG[:RC] | --harness-skip REASON]
-                       [--fail NAME:REASON ...] [--no-tests-ok] NAME=LOG ...
+                       [--pass NAME ...] [--fail NAME:REASON ...]
+                       [--no-tests-ok] NAME=LOG ...
 Last line printed: "N passed, N failed[, N skipped]"; exit 1 if failed > 0.
 """
 import argparse, os, re, sys
@@ -190,6 +191,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--harness')
     ap.add_argument('--harness-skip')
+    ap.add_argument('--pass', dest='passes', action='append', default=[])
     ap.add_argument('--fail', action='append', default=[])
     ap.add_argument('--skip', action='append', default=[])
     ap.add_argument('--no-tests-ok', action='store_true',
@@ -212,6 +214,8 @@ def main():
             c.add('fail', f'{name}: no-test-results', 'no KTAP results in the log')
         print(f'{name}: {c.passed - before[0]} passed, {c.failed - before[1]} failed, '
               f'{c.skipped - before[2]} skipped ({n} results, log {path})')
+    for n in a.passes:
+        c.add('pass', n)
     for f in a.fail:
         n, _, why = f.partition(':')
         c.add('fail', n, why)

@@ -45,8 +45,7 @@ DEFINE_EVENT(execmem_object, execmem_free,
 	TP_ARGS(addr, type, size)
 );
 
-/* The pool mapped a new area of one or more 2 MiB chunks. */
-TRACE_EVENT(execmem_chunk_add,
+DECLARE_EVENT_CLASS(execmem_area,
 
 	TP_PROTO(unsigned long start, size_t size, int nid, bool huge),
 
@@ -71,27 +70,20 @@ TRACE_EVENT(execmem_chunk_add,
 		  __entry->huge ? "pmd" : "degraded")
 );
 
+/* The pool mapped a new area of one or more 2 MiB chunks. */
+DEFINE_EVENT(execmem_area, execmem_chunk_add,
+
+	TP_PROTO(unsigned long start, size_t size, int nid, bool huge),
+
+	TP_ARGS(start, size, nid, huge)
+);
+
 /* An empty area went back to the page allocator. */
-TRACE_EVENT(execmem_chunk_release,
+DEFINE_EVENT(execmem_area, execmem_chunk_release,
 
-	TP_PROTO(unsigned long start, size_t size, bool huge),
+	TP_PROTO(unsigned long start, size_t size, int nid, bool huge),
 
-	TP_ARGS(start, size, huge),
-
-	TP_STRUCT__entry(
-		__field(unsigned long,	start)
-		__field(size_t,		size)
-		__field(bool,		huge)
-	),
-
-	TP_fast_assign(
-		__entry->start	= start;
-		__entry->size	= size;
-		__entry->huge	= huge;
-	),
-
-	TP_printk("start=0x%lx size=%zu %s", __entry->start,
-		  __entry->size, __entry->huge ? "pmd" : "degraded")
+	TP_ARGS(start, size, nid, huge)
 );
 
 #endif /* _TRACE_EXECMEM_H */

@@ -12,8 +12,9 @@ show() {
 	echo "pool chunks (pool start node mapping free_pages):"
 	grep -v '^#' $D/execmem/chunks
 	echo "executable mappings in the module range (ptdump):"
-	grep -E '^0xffffffff[c-f]' $D/page_tables/kernel | grep ' x ' || echo "(none)"
-	grep -E '_(chunks_healthy|chunks_degraded|jit_objs|jit_requested_bytes|jit_live_bytes|free_bytes|direct_map_ops|updates|update_bytes|fills|areas_added|areas_released) ' \
+	awk '/---\[ Modules \]---/ { on = 1; next } /---\[ End Modules \]---/ { on = 0 }
+	     on && / x / { print; n++ } END { if (!n) print "(none)" }' $D/page_tables/kernel
+	grep -E '^pool[0-9]+_(chunks_healthy|chunks_degraded|jit_objs|jit_requested_bytes|jit_live_bytes|free_bytes|direct_map_ops|updates|update_bytes|fills|areas_added|areas_released) ' \
 		$D/execmem/stats
 }
 

@@ -6,6 +6,10 @@
  * jit_alloc(), calls each one and checks its result, rewrites every tenth
  * with jit_update() and checks again. They stay live until the module is
  * unloaded, so the pool's debugfs figures can be read in between.
+ *
+ * Writing N to /sys/module/execmem_demo/parameters/churn generates,
+ * checks and frees N more functions, 256 live at a time, so that a test
+ * can watch the direct map across pool activity alone.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -21,6 +25,7 @@ module_param(nr_funcs, uint, 0444);
 MODULE_PARM_DESC(nr_funcs, "functions to generate");
 
 static void **funcs;
+static unsigned int churn_bad;
 
 #ifdef CONFIG_X86_64
 /*
@@ -52,6 +57,48 @@ static size_t pad_for(unsigned int i)
 		return PAGE_SIZE - 32 + i % 97;
 	return (i * 37) % 500;
 }
+
+static int churn_set(const char *val, const struct kernel_param *kp)
+{
+	const unsigned int nr_live = 256;
+	unsigned int n, i;
+	void **live;
+	u8 *buf;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	live = kcalloc(nr_live, sizeof(*live), GFP_KERNEL);
+	buf = vmalloc(4 * PAGE_SIZE);
+	if (!buf || !live) {
+		kfree(live);
+		vfree(buf);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned int slot = i % nr_live;
+		int (*fn)(void);
+
+		jit_free(live[slot]);
+		live[slot] = jit_alloc(buf, gen(buf, i, pad_for(i % 1000)));
+		fn = live[slot];
+		if (!fn || fn() != i)
+			churn_bad++;
+	}
+	for (i = 0; i < nr_live; i++)
+		jit_free(live[i]);
+	kfree(live);
+	vfree(buf);
+	pr_info("churn of %u functions, %u bad results so far\n", n, churn_bad);
+	return churn_bad ? -EINVAL : 0;
+}
+
+static const struct kernel_param_ops churn_ops = {
+	.set = churn_set,
+};
+module_param_cb(churn, &churn_ops, NULL, 0200);
+MODULE_PARM_DESC(churn, "write N: generate, run and free N functions");
 
 static int __init execmem_demo_init(void)
 {

@@ -49,8 +49,9 @@ static inline void trace_execmem_chunk_add(unsigned long start, size_t size,
 }
 
 static inline void trace_execmem_chunk_release(unsigned long start,
-					       size_t size, bool huge)
+					       size_t size, int nid, bool huge)
 {
+	(void)nid;
 	__atomic_fetch_add(&harness_trace.chunk_release, 1, __ATOMIC_RELAXED);
 	harness_trace.last_chunk_start = start;
 	harness_trace.last_chunk_size = size;
