@@ -458,13 +458,19 @@ int execmem_pool_free(void *ptr)
 	pool->stats[owner.type].used -= PAGE_ALIGN(owner.size);
 	ret = 0;
 out:
+	/*
+	 * Count before unlocking: a filler already running may make the
+	 * memory reusable as soon as the lock is dropped, and
+	 * execmem_reuse_seq() must have changed by then.
+	 */
+	if (!ret)
+		execmem_count(pool, EXECMEM_FREES, 1);
 	mutex_unlock(&pool->lock);
 	if (ret) {
 		execmem_bad_call(pool);
 		return ret;
 	}
 	trace_execmem_free(addr, owner.type, owner.size);
-	execmem_count(pool, EXECMEM_FREES, 1);
 	execmem_pool_queue_fill(pool);
 	return 0;
 }

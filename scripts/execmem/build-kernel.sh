@@ -91,6 +91,8 @@ kmake || die "$VARIANT kernel build failed"
 # --- external test modules ------------------------------------------------------
 KODIR=$OBJ/.execmem-modules
 rm -rf "$KODIR"; mkdir -p "$KODIR"
+# in-tree modules of the config (e.g. lib/test_bpf.ko) go along
+find "$OBJ" -path "$KODIR" -prune -o -name '*.ko' -print0 | xargs -0 -r cp -t "$KODIR/"
 MDIR=$SRC/tools/testing/selftests/execmem/modules
 if [ "$VARIANT" = stock ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
 	# the pristine tree has no copy: build the benchmark modules (those

@@ -18,6 +18,7 @@
  */
 static const enum execmem_type x86_rox_types[] __initconst = {
 	EXECMEM_JIT,
+	EXECMEM_BPF,
 };
 
 /**

@@ -165,7 +165,7 @@ snap jit
 
 # --- stage 3: BPF programs of mixed sizes, kept open ----------------------
 BPFOUT=/tmp/bpf_load.out
-"$HERE/bpf_load" $NBPF > $BPFOUT 2>&1 &
+"$HERE/bench_bpf_load" $NBPF > $BPFOUT 2>&1 &
 BPFPID=$!
 i=0
 while ! grep -q READY $BPFOUT 2>/dev/null && [ $i -lt 1200 ]; do sleep 0.5; i=$((i + 1)); done

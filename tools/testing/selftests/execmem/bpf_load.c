@@ -1,122 +1,365 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_load: load N BPF programs of mixed sizes with raw bpf() syscalls and
- * keep them open until SIGTERM (benchmark stage of bench.sh).
+ * bpf_load: load thousands of BPF programs of mixed sizes with raw bpf()
+ * syscalls (eBPF socket filters) and SO_ATTACH_FILTER (classic BPF), run a
+ * sample of them, and check the execmem ROX pool around it: no W+X
+ * mapping, DirectMap4k unchanged, pool0_bpf_objs counting the live images
+ * and back to zero after everything is closed.
  *
- *   bpf_load N
+ * Output: a KTAP subtest indented by four spaces (run.sh prints the
+ * parent result line from the exit status).
  *
- * Programs are BPF_PROG_TYPE_KPROBE (the test kernels have no CONFIG_NET,
- * so no socket filters): "r0 = 0; r0 += 1 (k times); exit", JITed by the
- * kernel. k follows a fixed mix: 70 % 4..64, 20 % 64..512, 8 % 512..2048,
- * 2 % 2048..4000 instructions. Prints one line
- *   EXECMEM-BENCH bpf progs=N failed=F jited_bytes=B ns=T
- * then "READY" and waits; on SIGTERM closes everything and exits.
+ * usage: bpf_load [nr_ebpf [nr_cbpf]]
  */
 #include <errno.h>
 #include <linux/bpf.h>
-#include <signal.h>
+#include <linux/filter.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-static int sys_bpf(int cmd, union bpf_attr *attr)
+#define STATS	"/sys/kernel/debug/execmem/stats"
+#define PTDUMP	"/sys/kernel/debug/page_tables/kernel"
+#define MAX_INSNS	4000
+
+static int ntests, nfailed;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	ntests++;
+	if (!ok)
+		nfailed++;
+	printf("    %s %d %s\n", ok ? "ok" : "not ok", ntests, name);
+	if (fmt) {
+		printf("    # ");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+/* -1 if missing */
+static long stat_of(const char *key)
+{
+	char line[256], k[128];
+	long v, ret = -1;
+	FILE *f = fopen(STATS, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %ld", k, &v) == 2 && !strcmp(k, key)) {
+			ret = v;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static long directmap4k(void)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "DirectMap4k: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* Number of W+X lines in the kernel page-table dump, -1 if unreadable. */
+static int count_wx(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(PTDUMP, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *rw = strstr(line, " RW ");
+
+		if (rw && strstr(rw, " x ")) {
+			printf("    # W+X: %s", line);
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
-static unsigned int xs32(unsigned int *s)
+/* Program i's length in instructions: mostly small, some up to MAX_INSNS. */
+static unsigned int prog_len(unsigned int i)
 {
-	unsigned int x = *s;
+	unsigned int r = (i * 2654435761u) >> 7;
 
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *s = x;
+	switch (i % 10) {
+	case 0:
+		return 2 + r % (MAX_INSNS - 1);
+	case 1: case 2:
+		return 2 + r % 1000;
+	default:
+		return 2 + r % 100;
+	}
 }
 
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
+static struct bpf_insn insns[MAX_INSNS + 1];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+/* r0 = 0; (len - 2) x r0 += 1; exit: returns len - 2. */
+static int load_ebpf(unsigned int len)
+{
+	union bpf_attr attr;
+	unsigned int i;
+
+	insns[0] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+				      .dst_reg = BPF_REG_0, .imm = 0 };
+	for (i = 1; i < len - 1; i++)
+		insns[i] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K,
+					      .dst_reg = BPF_REG_0, .imm = 1 };
+	insns[len - 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (uintptr_t)insns;
+	attr.insn_cnt = len;
+	attr.license = (uintptr_t)"GPL";
+	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
-static volatile sig_atomic_t stop;
-static void on_term(int sig) { (void)sig; stop = 1; }
+static int run_ebpf(int fd, unsigned int *retval)
+{
+	unsigned char pkt[64] = { 0 };
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = (uintptr_t)pkt;
+	attr.test.data_size_in = sizeof(pkt);
+	attr.test.repeat = 1;
+	if (sys_bpf(BPF_PROG_TEST_RUN, &attr))
+		return -1;
+	*retval = attr.test.retval;
+	return 0;
+}
+
+/*
+ * Classic filter on the receiving end of a datagram socket pair:
+ * (len - 1) x "A = k", then "ret #keep" (bytes of each datagram kept).
+ */
+static int attach_cbpf(int sk, unsigned int len, unsigned int keep)
+{
+	static struct sock_filter f[MAX_INSNS];
+	struct sock_fprog prog = { .len = len, .filter = f };
+	unsigned int i;
+
+	for (i = 0; i < len - 1; i++)
+		f[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, i);
+	f[len - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, keep);
+	return setsockopt(sk, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			  sizeof(prog));
+}
+
+/*
+ * XDP test runs with repeat > 1 go through the XDP dispatcher, whose image
+ * is a pool object written with bpf_arch_text_copy() (kept afterwards).
+ */
+static int run_xdp_dispatcher(unsigned int *retval)
+{
+	struct bpf_insn x[2] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = 2 /* XDP_PASS */ },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	unsigned char pkt[64] = { 0 };
+	union bpf_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.insns = (uintptr_t)x;
+	attr.insn_cnt = 2;
+	attr.license = (uintptr_t)"GPL";
+	fd = sys_bpf(BPF_PROG_LOAD, &attr);
+	if (fd < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = (uintptr_t)pkt;
+	attr.test.data_size_in = sizeof(pkt);
+	attr.test.repeat = 100;
+	err = sys_bpf(BPF_PROG_TEST_RUN, &attr);
+	*retval = attr.test.retval;
+	close(fd);
+	return err;
+}
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 1000, i, failed = 0, *fds;
-	unsigned int seed = 7;
-	unsigned long long jited = 0, t0;
-	struct bpf_insn *insns = calloc(4100, sizeof(*insns));
-	struct rlimit rl = { n + 64, n + 64 };
-	static char log[4096];
+	unsigned int nr_ebpf = argc > 1 ? atoi(argv[1]) : 2000;
+	unsigned int nr_cbpf = argc > 2 ? atoi(argv[2]) : 1000;
+	unsigned int i, bad_run = 0, runs = 0, loaded = 0, failed_load = 0;
+	long objs0, objs1, objs2, dm0, dm1, dm2, live;
+	int *efd, (*sk)[2], wx, tries, err = 0;
+	struct rlimit rl = { 1 << 16, 1 << 16 };
+	struct timespec t0, t1;
 
-	setrlimit(RLIMIT_NOFILE, &rl);
-	fds = calloc(n, sizeof(int));
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
-	t0 = now_ns();
-	for (i = 0; i < n; i++) {
-		unsigned int r = xs32(&seed) % 100, u = xs32(&seed), k, j;
-		union bpf_attr attr;
-		struct bpf_prog_info info;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("    # Subtest: bpf_load\n    1..9\n");
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		printf("    # setrlimit: %s\n", strerror(errno));
+	efd = calloc(nr_ebpf, sizeof(*efd));
+	sk = calloc(nr_cbpf, sizeof(*sk));
+	if (!efd || !sk)
+		return 1;
 
-		if (r < 70)
-			k = 4 + u % 60;
-		else if (r < 90)
-			k = 64 + u % 448;
-		else if (r < 98)
-			k = 512 + u % 1536;
-		else
-			k = 2048 + u % 1952;
-		/* r0 = 0 */
-		insns[0] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0 };
-		for (j = 1; j <= k; j++)	/* r0 += 1 */
-			insns[j] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 0, .imm = 1 };
-		insns[k + 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-		memset(&attr, 0, sizeof(attr));
-		attr.prog_type = BPF_PROG_TYPE_KPROBE;
-		attr.insns = (unsigned long)insns;
-		attr.insn_cnt = k + 2;
-		attr.license = (unsigned long)"GPL";
-		fds[i] = sys_bpf(BPF_PROG_LOAD, &attr);
-		if (fds[i] < 0) {
-			if (!failed) {
-				attr.log_buf = (unsigned long)log;
-				attr.log_size = sizeof(log);
-				attr.log_level = 1;
-				sys_bpf(BPF_PROG_LOAD, &attr);
-				fprintf(stderr, "bpf_load: prog %d (%u insns): %s\n%s\n",
-					i, k + 2, strerror(errno), log);
-			}
-			failed++;
+	objs0 = stat_of("pool0_bpf_objs");
+	dm0 = directmap4k();
+	printf("    # before: pool0_bpf_objs %ld DirectMap4k %ld kB\n",
+	       objs0, dm0);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < nr_ebpf; i++) {
+		efd[i] = load_ebpf(prog_len(i));
+		if (efd[i] < 0) {
+			if (!failed_load++)
+				printf("    # eBPF load %u (%u insns): %s\n", i,
+				       prog_len(i), strerror(errno));
 			continue;
 		}
-		memset(&info, 0, sizeof(info));
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = fds[i];
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (unsigned long)&info;
-		if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr))
-			jited += info.jited_prog_len;
+		loaded++;
 	}
-	printf("EXECMEM-BENCH bpf progs=%d failed=%d jited_bytes=%llu ns=%llu\n",
-	       n - failed, failed, jited, now_ns() - t0);
-	printf("READY\n");
-	fflush(stdout);
-	while (!stop)
-		pause();
-	for (i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	printf("CLOSED\n");
-	fflush(stdout);
-	return 0;
+	for (i = 0; i < nr_cbpf; i++) {
+		unsigned int len = prog_len(i * 7 + 3);
+
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sk[i])) {
+			sk[i][0] = sk[i][1] = -1;
+			if (!failed_load++)
+				printf("    # socketpair %u: %s\n", i,
+				       strerror(errno));
+			continue;
+		}
+		if (attach_cbpf(sk[i][1], len > 4096 ? 4096 : len,
+				1 + i % 50)) {
+			if (!failed_load++)
+				printf("    # cBPF attach %u (%u insns): %s\n",
+				       i, len, strerror(errno));
+			continue;
+		}
+		loaded++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	result(!failed_load, "load",
+	       "%u programs loaded (%u eBPF, %u cBPF requested), %u failed, %.1f s",
+	       loaded, nr_ebpf, nr_cbpf, failed_load,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+
+	/* Run every 50th eBPF program and every 25th classic filter. */
+	for (i = 0; i < nr_ebpf; i += 50) {
+		unsigned int ret = 0;
+
+		if (efd[i] < 0)
+			continue;
+		runs++;
+		if (run_ebpf(efd[i], &ret) || ret != prog_len(i) - 2) {
+			if (!bad_run++)
+				printf("    # eBPF %u returned %u, want %u\n",
+				       i, ret, prog_len(i) - 2);
+		}
+	}
+	for (i = 0; i < nr_cbpf; i += 25) {
+		char buf[100] = { 0 };
+		ssize_t n;
+
+		if (sk[i][0] < 0)
+			continue;
+		runs++;
+		n = send(sk[i][0], buf, sizeof(buf), 0);
+		if (n == sizeof(buf))
+			n = recv(sk[i][1], buf, sizeof(buf), MSG_DONTWAIT);
+		if (n != (ssize_t)(1 + i % 50)) {
+			if (!bad_run++)
+				printf("    # cBPF %u kept %zd bytes, want %u\n",
+				       i, n, 1 + i % 50);
+		}
+	}
+	result(runs && !bad_run, "run_sample", "%u programs run, %u wrong",
+	       runs, bad_run);
+
+	objs1 = stat_of("pool0_bpf_objs");
+	live = stat_of("pool0_bpf_live_bytes");
+	dm1 = directmap4k();
+	printf("    # loaded: pool0_bpf_objs %ld pool0_bpf_requested_bytes %ld pool0_bpf_live_bytes %ld pool0_bpf_slab_free_bytes %ld\n",
+	       objs1, stat_of("pool0_bpf_requested_bytes"), live,
+	       stat_of("pool0_bpf_slab_free_bytes"));
+	printf("    # loaded: pool0_free_bytes %ld pool0_areas_added %ld DirectMap4k %ld kB\n",
+	       stat_of("pool0_free_bytes"), stat_of("pool0_areas_added"), dm1);
+	result(objs0 >= 0 && objs1 == objs0 + (long)loaded, "objs_loaded",
+	       "pool0_bpf_objs %ld, want %ld + %u", objs1, objs0, loaded);
+	wx = count_wx();
+	result(wx == 0, "no_wx_loaded", wx ? "%d W+X lines" : NULL, wx);
+	result(dm1 == dm0, "directmap4k_loaded", "DirectMap4k %ld -> %ld kB",
+	       dm0, dm1);
+
+	/* Teardown; programs are freed from RCU callbacks and work items. */
+	for (i = 0; i < nr_ebpf; i++)
+		if (efd[i] >= 0)
+			close(efd[i]);
+	for (i = 0; i < nr_cbpf; i++) {
+		if (sk[i][0] >= 0) {
+			close(sk[i][0]);
+			close(sk[i][1]);
+		}
+	}
+	for (tries = 0; tries < 30; tries++) {
+		objs2 = stat_of("pool0_bpf_objs");
+		if (objs2 == 0)
+			break;
+		sleep(1);
+	}
+	sleep(3);	/* let the fill and trim workers run */
+	objs2 = stat_of("pool0_bpf_objs");
+	dm2 = directmap4k();
+	printf("    # closed: pool0_bpf_objs %ld pool0_free_bytes %ld pool0_fills %ld after %d s\n",
+	       objs2, stat_of("pool0_free_bytes"), stat_of("pool0_fills"),
+	       tries + 3);
+	result(objs2 == 0, "objs_closed", "pool0_bpf_objs %ld, want 0", objs2);
+	wx = count_wx();
+	result(wx == 0, "no_wx_closed", wx ? "%d W+X lines" : NULL, wx);
+	result(dm2 == dm0, "directmap4k_closed", "DirectMap4k %ld -> %ld kB",
+	       dm0, dm2);
+
+	{
+		unsigned int ret = 0;
+		int e = run_xdp_dispatcher(&ret);
+
+		result(!e && ret == 2, "xdp_dispatcher",
+		       "XDP test run: %d (%s), retval %u; pool0_bpf_objs %ld",
+		       e, e ? strerror(errno) : "ok", ret,
+		       stat_of("pool0_bpf_objs"));
+	}
+
+	printf("    # bpf_load: %d tests, %d failed\n", ntests, nfailed);
+	err = nfailed ? 1 : 0;
+	return err;
 }

@@ -40,14 +40,14 @@ chunks_pmd_rox() {
 # The plan line comes last (KTAP allows it), so sections can be added.
 echo "TAP version 13"
 
+pool_section() {
 if [ ! -r "$STATS" ]; then
 	for t in stats_root_only no_wx_at_boot demo_load stats_count \
 		 churn_10000 directmap4k_unchanged chunks_pmd_rox \
 		 kcore_pool_read no_wx_loaded demo_unload; do
 		skip "$t" "no $STATS (execmem pool not enabled)"
 	done
-	echo "1..$n"
-	exit 0
+	return 0
 fi
 
 check stats_root_only test "$(stat -c %a "$STATS")" = 400
@@ -83,6 +83,69 @@ if [ "$loaded" = 1 ] && rmmod execmem_demo; then
 else
 	not_ok demo_unload "rmmod failed"
 fi
+}
+pool_section
+
+# --- BPF: lib/test_bpf.c, then thousands of programs via bpf() ---------------
+JIT=/proc/sys/net/core/bpf_jit_enable
+HARDEN=/proc/sys/net/core/bpf_jit_harden
+
+if [ -x "$HERE/bpf_load" ] && [ -r "$STATS" ]; then
+	check bpf_load "$HERE/bpf_load" 1500 500
+else
+	skip bpf_load "no bpf_load helper or no $STATS"
+fi
+
+# Under TCG the "all magnitudes"/"register combinations" tests of the
+# test_bpf suite (#809 on) take minutes with constant blinding: they run at
+# harden 0 in a single-node boot only; everything else runs in every boot.
+QUICK="test_range=0,808"
+nodes=$(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l)
+
+# test_bpf_load ARGS...: insmod/rmmod, append its Summary lines to $sums
+test_bpf_load() {
+	dmesg -c > /dev/null
+	insmod "$MODDIR/test_bpf.ko" "$@" || rc=1
+	rmmod test_bpf 2>/dev/null
+	sums="$sums
+$(dmesg | grep 'test_bpf: .*Summary:')"
+}
+
+# test_bpf_run HARDEN FULL: one KTAP result from the "Summary:" lines
+test_bpf_run() {
+	name=test_bpf_harden$1
+	if [ ! -f "$MODDIR/test_bpf.ko" ] || [ ! -w "$HARDEN" ]; then
+		skip "$name" "no test_bpf.ko or no $HARDEN"
+		return
+	fi
+	echo 1 > "$JIT" 2>/dev/null	# always on with BPF_JIT_ALWAYS_ON
+	echo "$1" > "$HARDEN"
+	rc=0 sums=
+	if [ "$2" = 1 ]; then
+		test_bpf_load
+	else
+		echo "# harden=$1: test_bpf suite with $QUICK only"
+		test_bpf_load $QUICK
+		test_bpf_load test_suite=test_tail_calls
+		test_bpf_load test_suite=test_skb_segment
+	fi
+	sums=$(echo "$sums" | grep Summary)
+	echo "$sums" | sed "s/^.*test_bpf: /# harden=$1 /"
+	if [ $rc -eq 0 ] && [ -n "$sums" ] &&
+	   ! echo "$sums" | grep -qv ' 0 FAILED'; then
+		ok "$name"
+	else
+		not_ok "$name" "insmod test_bpf failed: see the Summary lines"
+	fi
+}
+if [ "$nodes" -le 1 ]; then
+	test_bpf_run 0 1
+else
+	test_bpf_run 0 0
+fi
+test_bpf_run 2 0
+echo 0 > "$HARDEN" 2>/dev/null
+
 echo "1..$n"
 
 # The structural facts behind make demo / make bench (W+X, DirectMap4k,
