@@ -79,3 +79,6 @@ else
 	not_ok demo_unload "rmmod failed"
 fi
 check directmap4k_unchanged test "$(directmap4k)" -eq "$dm_before"
+
+# kprobes and ftrace on the pool: own KTAP document
+sh "$HERE/trace.sh"
