@@ -33,6 +33,7 @@ static noinline void __used tt_target##n(void)				\
 {									\
 	asm volatile(".rept 512\n\tnop\n\t.endr");			\
 }
+
 TT_TARGET(0) TT_TARGET(1) TT_TARGET(2) TT_TARGET(3) TT_TARGET(4)
 TT_TARGET(5) TT_TARGET(6) TT_TARGET(7) TT_TARGET(8) TT_TARGET(9)
 TT_TARGET(10) TT_TARGET(11) TT_TARGET(12) TT_TARGET(13) TT_TARGET(14)
@@ -331,6 +332,7 @@ static struct kunit_suite execmem_trace_test_suite = {
 	.name = "execmem_trace",
 	.test_cases = execmem_trace_test_cases,
 };
+
 kunit_test_suite(execmem_trace_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of kprobes and ftrace on the execmem ROX pool");
