@@ -81,6 +81,7 @@ fi
 dm0=$(directmap4k)
 k0=$(kobjs); f0=$(fobjs)
 show_stats "before"
+grep -v class "$STATS" | sed 's/^/#   stats: /'
 
 # --- stage 1: kprobes ---------------------------------------------------------
 [ -w "$OPT" ] && echo 1 > "$OPT"
