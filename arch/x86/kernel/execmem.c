@@ -19,6 +19,8 @@
 static const enum execmem_type x86_rox_types[] __initconst = {
 	EXECMEM_JIT,
 	EXECMEM_BPF,
+	EXECMEM_KPROBES,	/* slots written by text_poke() */
+	EXECMEM_FTRACE,		/* trampolines published by execmem_update() */
 };
 
 /**

@@ -148,6 +148,9 @@ echo 0 > "$HARDEN" 2>/dev/null
 
 echo "1..$n"
 
+# kprobes and ftrace on the pool: a KTAP document of their own.
+[ -f "$HERE/trace.sh" ] && sh "$HERE/trace.sh"
+
 # The structural facts behind make demo / make bench (W+X, DirectMap4k,
 # PMD share of pool text), as a second KTAP document.
 [ -f "$HERE/bench.sh" ] && sh "$HERE/bench.sh" ktap
