@@ -285,14 +285,12 @@ struct execmem_pool {
 /**
  * struct execmem_owner - what an address belongs to
  * @pool: pool of the object
- * @chunk: chunk holding @start
  * @start: first byte of the object
  * @size: requested size of the object
  * @type: type of the object
  */
 struct execmem_owner {
 	struct execmem_pool *pool;
-	struct execmem_chunk *chunk;
 	unsigned long start;
 	unsigned long size;
 	unsigned int type;
@@ -327,8 +325,6 @@ static inline unsigned long execmem_page_addr(struct execmem_chunk *chunk,
 void execmem_pool_init(struct execmem_pool *pool,
 		       const struct execmem_range *range);
 int execmem_pool_destroy(struct execmem_pool *pool);
-struct execmem_area *execmem_pool_grow(struct execmem_pool *pool,
-				       unsigned int nr_chunks, int nid);
 struct execmem_chunk *execmem_chunk_lookup(unsigned long addr);
 bool execmem_pool_owns(unsigned long addr);
 void execmem_pool_queue_fill(struct execmem_pool *pool);

@@ -89,8 +89,8 @@ static void area_free_structs(struct execmem_area *area)
  *
  * Return: the area, to be passed to execmem_pool_publish(), or NULL.
  */
-struct execmem_area *execmem_pool_grow(struct execmem_pool *pool,
-				       unsigned int nr_chunks, int nid)
+static struct execmem_area *execmem_pool_grow(struct execmem_pool *pool,
+					      unsigned int nr_chunks, int nid)
 {
 	struct execmem_area *area;
 	unsigned int i;
@@ -234,7 +234,6 @@ static bool chunk_owner(struct execmem_chunk *chunk, unsigned long addr,
 
 	switch (pg->state) {
 	case EXECMEM_PG_SLAB:
-		owner->chunk = chunk;
 		return execmem_slab_owner(pg->slab, addr, owner);
 	case EXECMEM_PG_TAIL:
 		pg = &chunk->pages[pg->head];
@@ -252,7 +251,6 @@ static bool chunk_owner(struct execmem_chunk *chunk, unsigned long addr,
 				return false;
 			return chunk_owner(chunk, head, owner);
 		}
-		owner->chunk = chunk;
 		owner->start = execmem_page_addr(chunk, idx);
 		owner->size = pg->size;
 		owner->type = pg->type;
