@@ -15,9 +15,9 @@ help:
 	@echo 'make demo-pool  deps, execmem kernel only, boot with execmem.mode=demo, print the pool demo block'
 	@echo 'make deps       install build/boot tools with apt-get (root) or list missing ones'
 	@echo 'make harness    host harness only (tools/testing/execmem)'
-	@echo 'make tree       apply overlay + patches/ to build/linux-execmem (incremental)'
-	@echo 'make kernel     deps + tree + build execmem kernel and test modules (build/obj-execmem)'
-	@echo 'make stock      deps + build the unpatched kernel, same config minus execmem options (build/obj-stock)'
+	@echo 'make tree       apply overlay + patches/ to build/execmem/linux (incremental)'
+	@echo 'make kernel     deps + tree + build execmem kernel and test modules (build/execmem/obj)'
+	@echo 'make stock      deps + build the unpatched kernel, same config minus execmem options (build/stock/obj)'
 	@echo 'make boot-stock / boot-kernel   boot one guest (MODE=check|demo|none|<x>, TOPO=single|numa2)'
 	@echo 'make clean      remove object dirs, logs, initramfs (keeps pristine tree, ccache)'
 	@echo 'make distclean  remove build/ entirely'
@@ -29,7 +29,7 @@ check: deps
 	@$(S)/check.sh
 
 demo: deps
-	@EXECMEM_START=$$(date +%s) $(S)/run-bench.sh quick
+	@EXECMEM_BENCH_CONFIG=$${EXECMEM_BENCH_CONFIG:-1} EXECMEM_START=$$(date +%s) $(S)/run-bench.sh quick
 
 bench: deps
 	@EXECMEM_BENCH_CONFIG=$${EXECMEM_BENCH_CONFIG:-1} EXECMEM_START=$$(date +%s) $(S)/run-bench.sh full
@@ -62,7 +62,7 @@ boot-kernel:
 	 python3 $(S)/ktap-summary.py $(TOPO)=$${EXECMEM_BUILD:-build}/logs/$(TOPO).log
 
 clean:
-	rm -rf $${EXECMEM_BUILD:-build}/obj-* $${EXECMEM_BUILD:-build}/logs $${EXECMEM_BUILD:-build}/initramfs $${EXECMEM_BUILD:-build}/staging
+	rm -rf $${EXECMEM_BUILD:-build}/stock/obj* $${EXECMEM_BUILD:-build}/execmem/obj* $${EXECMEM_BUILD:-build}/logs $${EXECMEM_BUILD:-build}/initramfs $${EXECMEM_BUILD:-build}/staging
 	-@[ -f tools/testing/execmem/Makefile ] && $(MAKE) -C tools/testing/execmem clean || true
 
 distclean:

@@ -6,8 +6,12 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${EXECMEM_BUILD:-$REPO/build}
 case "$BUILD" in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
 TARBALL=${EXECMEM_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
-PRISTINE=$BUILD/linux-pristine
-EXECSRC=$BUILD/linux-execmem
+# Layout: $BUILD/{stock,execmem}/linux (sources) and .../obj* (objects).
+# Both variants see their sources at the same relative path (../linux), so
+# with CCACHE_BASEDIR=$BUILD every file the project does not touch is a
+# ccache hit for the second kernel (halves a from-scratch make demo).
+PRISTINE=$BUILD/stock/linux
+EXECSRC=$BUILD/execmem/linux
 LOGS=$BUILD/logs
 SCRIPTS=$REPO/scripts/execmem
 JOBS=$(( $(nproc) + 1 ))
@@ -26,6 +30,7 @@ KMAKE_EXTRA=(${EXECMEM_KMAKE_FLAGS:-})
 
 export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 # Make kernel builds reproducible-ish so ccache hits across trees.
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2025-01-01}
 export KBUILD_BUILD_USER=execmem KBUILD_BUILD_HOST=ci
@@ -36,8 +41,8 @@ die() { printf '[execmem] ERROR: %s\n' "$*" >&2; exit 1; }
 # kvariant: stock|execmem -> sets SRC, OBJ
 kvariant() {
 	case "$1" in
-	stock)   SRC=$PRISTINE; OBJ=$BUILD/obj-stock$SUFFIX ;;
-	execmem) SRC=$EXECSRC;  OBJ=$BUILD/obj-execmem$SUFFIX ;;
+	stock)   SRC=$PRISTINE; OBJ=$BUILD/stock/obj$SUFFIX ;;
+	execmem) SRC=$EXECSRC;  OBJ=$BUILD/execmem/obj$SUFFIX ;;
 	*) die "unknown variant '$1' (stock|execmem)" ;;
 	esac
 }
@@ -50,7 +55,7 @@ ensure_pristine() {
 	if [ -f "$PRISTINE/.execmem-pristine" ]; then return 0; fi
 	[ -f "$TARBALL" ] || die "$TARBALL missing (apt-get install linux-source-6.12)"
 	log "extracting $TARBALL -> $PRISTINE"
-	mkdir -p "$BUILD"
+	mkdir -p "$BUILD" "$(dirname "$PRISTINE")"
 	local tmp=$BUILD/.extract.$$
 	rm -rf "$tmp" "$PRISTINE"
 	mkdir -p "$tmp"

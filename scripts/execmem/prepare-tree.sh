@@ -1,11 +1,12 @@
 #!/bin/bash
-# prepare-tree.sh : bring build/linux-execmem = pristine + overlay + patches,
+# prepare-tree.sh : bring build/execmem/linux = pristine + overlay + patches,
 # touching only files whose content changed (incremental rebuilds).
 . "$(dirname "$0")/common.sh"
 ensure_pristine
 if [ ! -f "$EXECSRC/.execmem-copy" ]; then
 	log "copying pristine -> $EXECSRC (once)"
 	rm -rf "$EXECSRC" "$EXECSRC.tmp"
+	mkdir -p "$(dirname "$EXECSRC")"
 	cp -a "$PRISTINE" "$EXECSRC.tmp"
 	rm -f "$EXECSRC.tmp/.execmem-pristine"
 	touch "$EXECSRC.tmp/.execmem-copy"

@@ -19,7 +19,7 @@ gcc)
 llvm)
 	CCV=(CC="ccache clang" LLVM=1)
 	GOBJ=$OBJ
-	OBJ=$BUILD/obj-execmem-w1llvm
+	OBJ=$BUILD/execmem/obj-w1llvm
 	mkdir -p "$OBJ"
 	if ! cmp -s "$GOBJ/.config" "$OBJ/.config.gcc" 2>/dev/null; then
 		cp "$GOBJ/.config" "$OBJ/.config"
