@@ -170,6 +170,7 @@ bool is_execmem_pool_text(unsigned long addr)
 {
 	return IS_ENABLED(CONFIG_EXECMEM_ROX_POOL) && execmem_pool_owns(addr);
 }
+EXPORT_SYMBOL_GPL(is_execmem_pool_text);
 
 /**
  * execmem_reuse_seq - detect possible reuse of memory that held other code

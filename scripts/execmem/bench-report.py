@@ -200,7 +200,7 @@ def build_sections(S, E):
     wl = []
     for rec, keys in (('gen', ('funcs', 'bytes', 'bad', 'path')), ('bpf', ('progs', 'failed', 'jited_bytes')),
                       ('kprobes', ('created', 'optimized')), ('ftrace', ('instances',)),
-                      ('modules', ('cycles',))):
+                      ('modules', ('cycles',)), ('sample', ('ok',))):
         s, e = S['misc'].get(rec, {}), E['misc'].get(rec, {})
         for k in keys:
             wl.append((f'{rec} {k}', fmt(s.get(k)), fmt(e.get(k)), ''))

@@ -37,6 +37,11 @@ if [ "$LEVEL" = full ]; then
 	ARGS+=(--out "$OUT" --note "Host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average at start: $(cut -d' ' -f1-3 /proc/loadavg). QEMU $(qemu-system-x86_64 --version | head -n1 | awk '{print $4}').")
 fi
 python3 "$SCRIPTS/bench-report.py" "${ARGS[@]}" || rc=1
+if grep -q 'EXECMEM-SAMPLE ' "$LOGS/bench-$LEVEL-execmem.log"; then
+	echo
+	echo "samples/execmem/execmem_jit_sample.c on the execmem kernel (stock 6.12 has no jit_alloc()):"
+	sed -n 's/.*EXECMEM-SAMPLE /  /p' "$LOGS/bench-$LEVEL-execmem.log" | tr -d '\r'
+fi
 [ "$LEVEL" = full ] && [ -f "$OUT/report.md" ] && echo "report: ${OUT#"$REPO"/}/report.md (commit it)"
 echo "elapsed: $(( $(date +%s) - START ))s"
 exit $rc

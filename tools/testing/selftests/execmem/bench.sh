@@ -163,6 +163,17 @@ snap modload
 run gen
 snap jit
 
+# --- stage 2b: samples/execmem, the jit_alloc() sample (execmem only) -------
+if [ -f "$MODDIR/execmem_jit_sample.ko" ]; then
+	if insmod "$MODDIR/execmem_jit_sample.ko"; then
+		B "sample ok=1"
+		rmmod execmem_jit_sample
+	else
+		B "sample ok=0"
+	fi
+	dmesg | sed -n 's/.*execmem_jit_sample: /EXECMEM-SAMPLE /p'
+fi
+
 # --- stage 3: BPF programs of mixed sizes, kept open ----------------------
 BPFOUT=/tmp/bpf_load.out
 "$HERE/bench_bpf_load" $NBPF > $BPFOUT 2>&1 &

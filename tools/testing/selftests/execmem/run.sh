@@ -86,6 +86,30 @@ fi
 }
 pool_section
 
+# --- samples/execmem: the jit_alloc() sample generator ------------------------
+sample_section() {
+	if [ ! -f "$MODDIR/execmem_jit_sample.ko" ]; then
+		skip jit_sample "execmem_jit_sample.ko not built (CONFIG_SAMPLE_EXECMEM_JIT)"
+		return 0
+	fi
+	if [ ! -r "$STATS" ]; then
+		skip jit_sample "no $STATS (execmem pool not enabled)"
+		return 0
+	fi
+	objs=$(stat_of pool0_jit_objs)
+	# loading fails if a generated function returns a wrong value
+	if insmod "$MODDIR/execmem_jit_sample.ko"; then
+		ok jit_sample_load
+		check jit_sample_ok sh -c 'dmesg | grep -q "execmem_jit_sample: ok"'
+		check jit_sample_updated sh -c 'dmesg | grep -q "execmem_jit_sample: after jit_update"'
+		check jit_sample_unload rmmod execmem_jit_sample
+	else
+		not_ok jit_sample_load "insmod execmem_jit_sample failed: $(dmesg | grep execmem_jit_sample | tail -n 3)"
+	fi
+	check jit_sample_freed test "$(stat_of pool0_jit_objs)" -eq "$objs"
+}
+sample_section
+
 # --- BPF: lib/test_bpf.c, then thousands of programs via bpf() ---------------
 JIT=/proc/sys/net/core/bpf_jit_enable
 HARDEN=/proc/sys/net/core/bpf_jit_harden
