@@ -28,7 +28,9 @@ fi
 # shellcheck disable=SC2206
 KMAKE_EXTRA=(${EXECMEM_KMAKE_FLAGS:-})
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+# ccache's own default place: shared by every clone and build dir on the
+# machine (a fresh clone reuses what an earlier run compiled)
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
 # Make kernel builds reproducible-ish so ccache hits across trees.
