@@ -118,6 +118,26 @@ def summary_rows(S, E):
     return rows
 
 
+def counter_rows(S, E):
+    """per stage: /proc/vmstat direct-map splits and remote TLB flushes"""
+    rows = []
+
+    def d(a, b, k):
+        return fmt(a[k] - b[k]) if k in a and k in b else 'n/a'
+    for st, prev, desc in STAGES:
+        s, e = S['snap'].get(st), E['snap'].get(st)
+        sp, ep = S['snap'].get(prev), E['snap'].get(prev)
+        if not (s and e and sp and ep):
+            continue
+        rows.append((st, d(s, sp, 'l2split'), d(e, ep, 'l2split'), d(s, sp, 'l3split'), d(e, ep, 'l3split'),
+                     d(s, sp, 'tlb_rf'), d(e, ep, 'tlb_rf'), d(s, sp, 'tlb_rfr'), d(e, ep, 'tlb_rfr')))
+    return rows
+
+
+COUNTER_HEAD = ('stage', 'L2 splits stock', 'execmem', 'L3 splits stock', 'execmem',
+                'remote TLB flush stock', 'execmem', 'received stock', 'execmem')
+
+
 SUMMARY_HEAD = ('stage', 'dDM4k kB stock', 'execmem', 'exec@4K stock', 'execmem', 'exec@2M stock', 'execmem',
                 'live text@PMD stock', 'execmem', 'W+X s/e')
 
@@ -210,6 +230,9 @@ def build_sections(S, E):
     secs.append(('Summary per stage: DirectMap4k change, executable bytes in the module range live at the end '
                  'of the stage by page size, share of live text under PMDs, W+X mappings',
                  summary_rows(S, E), SUMMARY_HEAD))
+    secs.append(('Per stage: /proc/vmstat direct_map_level2_splits (2M->4K) and direct_map_level3_splits (1G->2M) '
+                 'deltas, nr_tlb_remote_flush and nr_tlb_remote_flush_received deltas (CONFIG_DEBUG_TLBFLUSH)',
+                 counter_rows(S, E), COUNTER_HEAD))
     for st, prev, desc in STAGES:
         secs.append((f'Stage {st}: {desc} (change since {prev}; mappings live at the end of the stage)',
                      stage_rows(S, E, st, prev), None))
