@@ -13,6 +13,7 @@
 #include <linux/execmem.h>
 #include <linux/prandom.h>
 #include <linux/random.h>
+#include <linux/unaligned.h>
 
 #include "bcachefs.h"
 #include "bkey.h"
@@ -42,35 +43,44 @@ static u64 rnd_bits(struct unpack_test *t, unsigned int bits)
 	return w ? rnd64(t) >> (64 - w) : 0;
 }
 
+/*
+ * Where each field of enum bch_bkey_fields lives in struct bkey
+ * (bkey_fields() lists them in enum order: unpack_test_init() checks).
+ */
+static const struct {
+	unsigned int id, offset, size;
+} test_fields[BKEY_NR_FIELDS] = {
+#define x(_id, _field)	{ _id, offsetof(struct bkey, _field),	\
+			  sizeof_field(struct bkey, _field) },
+	bkey_fields()
+#undef x
+};
+
 static unsigned int field_bits(unsigned int id)
 {
-	struct bkey k;
-
-	switch (id) {
-#define x(_id, _field)	case _id: return sizeof(k._field) * BITS_PER_BYTE;
-	bkey_fields()
-#undef x
-	}
-	return 0;
+	return test_fields[id].size * BITS_PER_BYTE;
 }
 
-static void key_set(struct bkey *k, unsigned int id, u64 v)
+static void test_field_set(struct bkey *k, unsigned int id, u64 v)
 {
-	switch (id) {
-#define x(_id, _field)	case _id: k->_field = v; break;
-	bkey_fields()
-#undef x
-	}
+	void *p = (void *)k + test_fields[id].offset;
+
+	if (test_fields[id].size == sizeof(u64))
+		memcpy(p, &v, sizeof(u64));
+	else
+		put_unaligned((u32)v, (u32 *)p);
 }
 
-static u64 key_get(const struct bkey *k, unsigned int id)
+static u64 test_field_get(const struct bkey *k, unsigned int id)
 {
-	switch (id) {
-#define x(_id, _field)	case _id: return k->_field;
-	bkey_fields()
-#undef x
+	const void *p = (const void *)k + test_fields[id].offset;
+	u64 v;
+
+	if (test_fields[id].size == sizeof(u64)) {
+		memcpy(&v, p, sizeof(u64));
+		return v;
 	}
-	return 0;
+	return get_unaligned((const u32 *)p);
 }
 
 static u64 field_limit(unsigned int id)
@@ -91,8 +101,8 @@ static void format_from_ranges(struct unpack_test *t)
 		u64 a = rnd_bits(t, field_bits(i));
 		u64 span = rnd_bits(t, field_bits(i));
 
-		key_set(&lo, i, a);
-		key_set(&hi, i, span > field_limit(i) - a ? field_limit(i) :
+		test_field_set(&lo, i, a);
+		test_field_set(&hi, i, span > field_limit(i) - a ? field_limit(i) :
 			a + span);
 	}
 	bch2_bkey_format_init(&s);
@@ -170,7 +180,7 @@ static void random_key(struct kunit *test, struct unpack_test *t,
 			if (span != U64_MAX)
 				v %= span + 1;
 		}
-		key_set(k, i, t->min[i] + v);
+		test_field_set(k, i, t->min[i] + v);
 	}
 	KUNIT_ASSERT_TRUE(test, bch2_bkey_pack_key(p, k, &t->f));
 }
@@ -194,7 +204,7 @@ static void check_unpack(struct kunit *test, struct unpack_test *t,
 				    "key %u: compiled unpack differs from C unpack",
 				    i);
 		for (j = 0; j < BKEY_NR_FIELDS; j++)
-			KUNIT_ASSERT_EQ(test, key_get(&got, j), key_get(&k, j));
+			KUNIT_ASSERT_EQ(test, test_field_get(&got, j), test_field_get(&k, j));
 		KUNIT_ASSERT_EQ(test, got.type, k.type);
 		KUNIT_ASSERT_EQ(test, got.u64s, (u8)BKEY_U64s);
 	}
@@ -203,6 +213,10 @@ static void check_unpack(struct kunit *test, struct unpack_test *t,
 static void unpack_test_init(struct kunit *test, struct unpack_test *t)
 {
 	u64 seed = get_random_u64();
+	unsigned int i;
+
+	for (i = 0; i < BKEY_NR_FIELDS; i++)
+		KUNIT_ASSERT_EQ(test, test_fields[i].id, i);
 
 	if (!execmem_is_rox(EXECMEM_JIT))
 		kunit_skip(test, "no ROX pool for EXECMEM_JIT: the C unpack is used");

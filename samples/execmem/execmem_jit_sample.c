@@ -109,7 +109,7 @@ static int __init execmem_jit_sample_init(void)
 			ret = -EINVAL;
 			goto out;
 		}
-		pr_info("f%d at %px: f%d(%ld) = %ld\n", i, fns[i], i, x,
+		pr_info("f%d at %p: f%d(%ld) = %ld\n", i, fns[i], i, x,
 			fns[i](x));
 	}
 
