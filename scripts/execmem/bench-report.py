@@ -408,18 +408,23 @@ def main():
         if a.note:
             md += [a.note, '']
         md += ['Both kernels are built from the same pristine Debian linux-source-6.12 tree with the same '
-               'config fragments (scripts/execmem/base.config + tools/testing/selftests/execmem/config, '
-               'minus the execmem options for stock) and boot under the same QEMU command line '
-               '(`-accel tcg -cpu max -m 2G -smp 2`, one node) with the same workload '
+               'config fragments (scripts/execmem/base.config + tools/testing/selftests/execmem/config + '
+               'scripts/execmem/bench.config, minus the execmem options for stock: no lockdep, no KUnit, '
+               'no networking, VM_EVENT_COUNTERS and DEBUG_TLBFLUSH on) and boot under the same QEMU command '
+               'line (`-accel tcg -cpu max -m 2G -smp 2`, one node) with the same workload '
                '(tools/testing/selftests/execmem/bench.sh, execmem.bench=' + str(eb.get('level', '?')) + '). '
                'Produced by `make bench`; raw guest logs: stock.log, execmem.log.', '',
                'How to read it: stages run in order on one boot and direct-map splits persist (6.12 never '
                're-merges the direct map), so the DirectMap4k change of a stage also depends on what earlier '
                'stages had already split; the DirectMap4k chart shows the cumulative value. On the execmem '
-               'kernel only EXECMEM_JIT (the `jit` stage, the module micro-benchmarks) uses the pool so far; '
-               'BPF, kprobes, ftrace and module text still take the 6.12 path there, so those stages change '
-               'once their conversions are merged. Times are TCG-emulated on a shared 2-CPU host: ratios only, '
-               'and expect run-to-run noise of tens of percent (compare make demo and make bench runs).', '']
+               'kernel EXECMEM_JIT, EXECMEM_BPF, EXECMEM_KPROBES and EXECMEM_FTRACE use the pool; module text '
+               '(the modload and modules stages, and the module loader inside every stage) still takes the '
+               '6.12 path on both kernels, so direct-map changes in those stages are the module loader\'s. '
+               'ftrace\'s boot-time conversion of the mcount sites writes no text on x86 (the sites are '
+               'already NOPs, objtool --mcount) and allocates no executable memory, so it is the same code on '
+               'both kernels; the all-sites update at run time stands in for it. Times are TCG-emulated on a '
+               'shared 2-CPU host: ratios only, and expect run-to-run noise of tens of percent (compare make '
+               'demo and make bench runs).', '']
         for s in svgs:
             md += [f'![{s}]({s})', '']
         for title, rows, head in secs:
