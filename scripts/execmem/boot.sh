@@ -15,7 +15,7 @@ INITRD=$BUILD/initramfs/$VARIANT-$NAME.cpio.gz
 TIMEOUT=${EXECMEM_BOOT_TIMEOUT:-600}
 MEM=${EXECMEM_QEMU_MEM:-2G}
 APPEND="console=ttyS0 panic=-1 kunit.enable=1 execmem.mode=$MODE loglevel=7 ${EXECMEM_APPEND:-}"
-QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp 2 -nographic -no-reboot
+QEMU=(qemu-system-x86_64 -accel "${EXECMEM_QEMU_ACCEL:-tcg}" -cpu max -m "$MEM" -smp 2 -nographic -no-reboot
       -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
 case "$TOPO" in
 single) ;;
