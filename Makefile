@@ -16,8 +16,8 @@ help:
 	@echo 'make deps       install build/boot tools with apt-get (root) or list missing ones'
 	@echo 'make harness    host harness only (tools/testing/execmem)'
 	@echo 'make tree       apply overlay + patches/ to build/execmem/linux (incremental)'
-	@echo 'make kernel     deps + tree + build execmem kernel and test modules (build/execmem/obj)'
-	@echo 'make stock      deps + build the unpatched kernel, same config minus execmem options (build/stock/obj)'
+	@echo 'make kernel     deps + tree + build execmem kernel and test modules (build/execmem/linux/obj)'
+	@echo 'make stock      deps + build the unpatched kernel, same config minus execmem options (build/stock/linux/obj)'
 	@echo 'make boot-stock / boot-kernel   boot one guest (MODE=check|demo|none|<x>, TOPO=single|numa2)'
 	@echo 'make clean      remove object dirs, logs, initramfs (keeps pristine tree, ccache)'
 	@echo 'make distclean  remove build/ entirely'
@@ -62,7 +62,7 @@ boot-kernel:
 	 python3 $(S)/ktap-summary.py $(TOPO)=$${EXECMEM_BUILD:-build}/logs/$(TOPO).log
 
 clean:
-	rm -rf $${EXECMEM_BUILD:-build}/stock/obj* $${EXECMEM_BUILD:-build}/execmem/obj* $${EXECMEM_BUILD:-build}/logs $${EXECMEM_BUILD:-build}/initramfs $${EXECMEM_BUILD:-build}/staging
+	rm -rf $${EXECMEM_BUILD:-build}/stock/linux/obj* $${EXECMEM_BUILD:-build}/execmem/linux/obj* $${EXECMEM_BUILD:-build}/stock/obj* $${EXECMEM_BUILD:-build}/execmem/obj* $${EXECMEM_BUILD:-build}/logs $${EXECMEM_BUILD:-build}/initramfs $${EXECMEM_BUILD:-build}/staging
 	-@[ -f tools/testing/execmem/Makefile ] && $(MAKE) -C tools/testing/execmem clean || true
 
 distclean:

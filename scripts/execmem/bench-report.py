@@ -213,8 +213,8 @@ def build_sections(S, E):
                    ('ftrace_entries', 'ftrace entries (mcount sites)')):
         rows.append((lab, fmt(sb.get(k)), fmt(eb.get(k)), ratio(eb.get(k), sb.get(k))))
     sf, ef = S['misc'].get('ftraceall', {}), E['misc'].get('ftraceall', {})
-    for k, lab in (('on_ns', 'ftrace update of all sites: function tracer on (TCG)'),
-                   ('off_ns', 'ftrace update of all sites: function tracer off (TCG)')):
+    for k, lab in (('on_ns', 'ftrace update of all sites, 1 CPU online: tracer on (TCG)'),
+                   ('off_ns', 'ftrace update of all sites, 1 CPU online: tracer off (TCG)')):
         rows.append((lab, human_ns(sf.get(k)), human_ns(ef.get(k)), ratio(ef.get(k), sf.get(k))))
     secs.append(('Boot (kunit.enable=0 on both) and ftrace site updates', rows, None))
     wl = []

@@ -5,6 +5,29 @@
 VARIANT=${1:?usage: build-kernel.sh stock|execmem}
 kvariant "$VARIANT"
 [ -f "$SRC/Makefile" ] || die "$SRC missing (run prepare-tree.sh / make)"
+
+# --- a first execmem build starts from the stock objects ---------------------
+# The object directories sit directly inside their source trees, so kbuild
+# records only relative paths (srctree is ".."). A copy of a finished stock
+# build of the same flavour is therefore a valid, if outdated, execmem build:
+# make rebuilds what the overlay and patches/ changed (touched below, so they
+# are newer than every copied object), what uses a config symbol that
+# differs (syncconfig touches include/config/<SYMBOL>), and relinks. Without
+# it the second kernel of make demo costs a full pass of ccache lookups.
+# EXECMEM_SEED=0 turns it off.
+seed_from_stock() {
+	local stockobj=$PRISTINE/obj$SUFFIX man=$BUILD/execmem-manifest
+	[ "$VARIANT" = execmem ] && [ "${EXECMEM_SEED:-1}" = 1 ] || return 0
+	[ ! -e "$OBJ/.config" ] || return 0
+	[ -f "$stockobj/arch/x86/boot/bzImage" ] && [ -f "$man" ] || return 0
+	log "execmem: seeding $OBJ from the stock objects in $stockobj"
+	rm -rf "$OBJ" "$OBJ.tmp"
+	cp -a "$stockobj" "$OBJ.tmp"
+	rm -rf "$OBJ.tmp"/.execmem-* "$OBJ.tmp"/.merge_config.log
+	mv "$OBJ.tmp" "$OBJ"
+	(cd "$SRC" && sed -n 's/^W //p' "$man" | xargs -r -d '\n' touch -c --)
+}
+seed_from_stock
 mkdir -p "$OBJ"
 export PATH=/usr/lib/ccache:$PATH
 START=$(date +%s)

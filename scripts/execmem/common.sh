@@ -6,10 +6,13 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${EXECMEM_BUILD:-$REPO/build}
 case "$BUILD" in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
 TARBALL=${EXECMEM_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
-# Layout: $BUILD/{stock,execmem}/linux (sources) and .../obj* (objects).
-# Both variants see their sources at the same relative path (../linux), so
-# with CCACHE_BASEDIR=$BUILD every file the project does not touch is a
-# ccache hit for the second kernel (halves a from-scratch make demo).
+# Layout: $BUILD/{stock,execmem}/linux (sources) and .../linux/obj* (objects).
+# An object directory directly inside its source tree makes kbuild use the
+# relative srctree "..": command lines and the dependency lists in the .cmd
+# files name no absolute path, so the execmem kernel can start from a copy
+# of the stock objects and rebuild only what the project changes (see
+# seed_from_stock in build-kernel.sh); with CCACHE_BASEDIR=$BUILD the same
+# relative paths also make ccache hits across the two trees.
 PRISTINE=$BUILD/stock/linux
 EXECSRC=$BUILD/execmem/linux
 LOGS=$BUILD/logs
@@ -43,8 +46,8 @@ die() { printf '[execmem] ERROR: %s\n' "$*" >&2; exit 1; }
 # kvariant: stock|execmem -> sets SRC, OBJ
 kvariant() {
 	case "$1" in
-	stock)   SRC=$PRISTINE; OBJ=$BUILD/stock/obj$SUFFIX ;;
-	execmem) SRC=$EXECSRC;  OBJ=$BUILD/execmem/obj$SUFFIX ;;
+	stock)   SRC=$PRISTINE; OBJ=$PRISTINE/obj$SUFFIX ;;
+	execmem) SRC=$EXECSRC;  OBJ=$EXECSRC/obj$SUFFIX ;;
 	*) die "unknown variant '$1' (stock|execmem)" ;;
 	esac
 }

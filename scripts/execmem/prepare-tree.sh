@@ -7,7 +7,8 @@ if [ ! -f "$EXECSRC/.execmem-copy" ]; then
 	log "copying pristine -> $EXECSRC (once)"
 	rm -rf "$EXECSRC" "$EXECSRC.tmp"
 	mkdir -p "$(dirname "$EXECSRC")"
-	cp -a "$PRISTINE" "$EXECSRC.tmp"
+	# the sources only: the stock object directories (obj*) stay behind
+	rsync -a --exclude='/obj*' "$PRISTINE/" "$EXECSRC.tmp/"
 	rm -f "$EXECSRC.tmp/.execmem-pristine"
 	touch "$EXECSRC.tmp/.execmem-copy"
 	mv "$EXECSRC.tmp" "$EXECSRC"

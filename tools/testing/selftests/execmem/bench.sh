@@ -263,8 +263,19 @@ snap mem-after
 rmmod execmem_bench
 
 # --- ftrace: update of every call site (function tracer on, then off) -------
-# text_poke_bp batches over all ~19k mcount sites of the kernel text.
+# text_poke_bp batches over all ~19k mcount sites of the kernel text, with
+# every CPU but CPU 0 offline: under multi-threaded TCG a vCPU that
+# translates kernel code while another one rewrites it can keep a stale
+# INT3 and die of it, on stock 6.12 as on execmem (see "QEMU/TCG and
+# cross-modifying code" in Documentation/mm/execmem.rst).
 ns() { t=$(date +%s%N 2>/dev/null); case "$t" in *N|"") now_ns ;; *) echo "$t" ;; esac; }
+cpus_online() {
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -w "$c" ] && echo "$1" > "$c"
+	done
+}
+cpus_online 0
 t0=$(ns); echo function > $T/current_tracer; t1=$(ns); echo nop > $T/current_tracer; t2=$(ns)
-B "ftraceall on_ns=$((t1 - t0)) off_ns=$((t2 - t1)) sites=$(cat $T/enabled_functions 2>/dev/null | wc -l)"
+cpus_online 1
+B "ftraceall on_ns=$((t1 - t0)) off_ns=$((t2 - t1)) sites=$(cat $T/enabled_functions 2>/dev/null | wc -l) cpus=1"
 B "end"

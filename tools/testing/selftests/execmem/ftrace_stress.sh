@@ -12,14 +12,17 @@
 # keeps the other CPU running kernel code (read(2) of /proc files), so
 # functions are executed - and translated by TCG - while their call sites
 # are rewritten. It needs no execmem code, so it runs the same on stock.
+# execmem.ftrace_offline=1: every CPU but CPU 0 is taken offline for the
+# toggles (the way bench.sh runs its all-sites update).
 T=/sys/kernel/tracing
 RUN=/sys/module/execmem_bench/parameters/run
-rounds=20 churn=0 busy=0
+rounds=20 churn=0 busy=0 offline=0
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	execmem.ftrace_rounds=*) rounds=${w#execmem.ftrace_rounds=} ;;
 	execmem.ftrace_churn=*) churn=${w#execmem.ftrace_churn=} ;;
 	execmem.ftrace_busy=*) busy=${w#execmem.ftrace_busy=} ;;
+	execmem.ftrace_offline=*) offline=${w#execmem.ftrace_offline=} ;;
 	esac
 done
 [ "$churn" = 1 ] && insmod /lib/modules/execmem/execmem_bench.ko gen_funcs=2000
@@ -30,6 +33,12 @@ if [ "$busy" = 1 ]; then
 	done) &
 	busy_pid=$!
 	echo "EXECMEM-FTRACE-STRESS busy loop pid=$busy_pid"
+fi
+if [ "$offline" = 1 ]; then
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -w "$c" ] && echo 0 > "$c"
+	done
+	echo "EXECMEM-FTRACE-STRESS online cpus: $(cat /sys/devices/system/cpu/online)"
 fi
 i=0
 start=$(date +%s)
@@ -44,4 +53,9 @@ while [ $i -lt "$rounds" ]; do
 	echo "EXECMEM-FTRACE-STRESS round=$i t=$(($(date +%s) - start))s"
 done
 [ -n "$busy_pid" ] && kill "$busy_pid"
+if [ "$offline" = 1 ]; then
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -w "$c" ] && echo 1 > "$c"
+	done
+fi
 echo "EXECMEM-FTRACE-STRESS done rounds=$i of $rounds"
