@@ -27,6 +27,19 @@ STAGES = [
 ]
 
 
+# "op" records: user-visible operations timed one system call at a time
+OPS = [
+    ('bpf_load', 'BPF program load (BPF_PROG_LOAD)'),
+    ('bpf_close', 'BPF program close (close of the last fd)'),
+    ('kprobe_create', 'kprobe event create (write to kprobe_events)'),
+    ('kprobe_enable_all', 'enable all kprobe events (arms them)'),
+    ('tracer_enable', 'function tracer on in an instance (3 functions)'),
+    ('tracer_disable', 'function tracer off in an instance'),
+    ('module_load', 'module load (finit_module, execmem_nop)'),
+    ('module_unload', 'module unload (delete_module)'),
+]
+
+
 def parse(path):
     recs = []
     with open(path, errors='replace') as f:
@@ -49,7 +62,7 @@ def parse(path):
                         except ValueError:
                             kv[k] = v
             recs.append((words[0], kv))
-    d = {'snap': {}, 'lat': {}, 'tput': {}, 'misc': {}, 'errors': []}
+    d = {'snap': {}, 'lat': {}, 'tput': {}, 'ops': {}, 'misc': {}, 'errors': []}
     for r, kv in recs:
         if r == 'snap':
             d['snap'][kv.get('stage')] = kv
@@ -57,6 +70,8 @@ def parse(path):
             d['lat'][(kv['path'], kv['op'], kv['size'])] = kv
         elif r == 'tput':
             d['tput'][(kv['path'], kv['threads'])] = kv
+        elif r == 'op':
+            d['ops'][kv.get('name')] = kv
         elif r == 'error':
             d['errors'].append(' '.join(f'{k}={v}' for k, v in kv.items()))
         elif r == 'done' and kv.get('ret', 0) != 0:
@@ -227,6 +242,18 @@ def build_sections(S, E):
         if 'ns' in s or 'ns' in e:
             wl.append((f'{rec} time (TCG)', human_ns(s.get('ns')), human_ns(e.get('ns')), ratio(e.get('ns'), s.get('ns'))))
     secs.append(('Workload', wl, None))
+    rows = []
+    for name, lab in OPS:
+        s, e = S['ops'].get(name, {}), E['ops'].get(name, {})
+        if not (s or e):
+            continue
+        rows.append((lab, fmt(s.get('n')) + ' / ' + fmt(e.get('n')),
+                     human_ns(s.get('p50_ns')), human_ns(e.get('p50_ns')), ratio(e.get('p50_ns'), s.get('p50_ns')),
+                     human_ns(s.get('p99_ns')), human_ns(e.get('p99_ns')), ratio(e.get('p99_ns'), s.get('p99_ns'))))
+    secs.append(('User-visible operations, one system call each (tools/testing/selftests/execmem/optime.c, '
+                 'bench_bpf_load.c): median and p99 latency (TCG)',
+                 rows, ('', 'n stock/execmem', 'p50 stock', 'p50 execmem', 'p50 ratio',
+                        'p99 stock', 'p99 execmem', 'p99 ratio')))
     secs.append(('Summary per stage: DirectMap4k change, executable bytes in the module range live at the end '
                  'of the stage by page size, share of live text under PMDs, W+X mappings',
                  summary_rows(S, E), SUMMARY_HEAD))
@@ -437,8 +464,8 @@ def main():
         with open(os.path.join(out, 'report.md'), 'w') as f:
             f.write('\n'.join(md))
         with open(os.path.join(out, 'figures.json'), 'w') as f:
-            json.dump({'stock': {k: v for k, v in S.items() if k in ('misc', 'snap')},
-                       'execmem': {k: v for k, v in E.items() if k in ('misc', 'snap')}}, f, indent=1, sort_keys=True)
+            json.dump({'stock': {k: v for k, v in S.items() if k in ('misc', 'snap', 'ops')},
+                       'execmem': {k: v for k, v in E.items() if k in ('misc', 'snap', 'ops')}}, f, indent=1, sort_keys=True)
         shutil.copy(a.stock, os.path.join(out, 'stock.log'))
         shutil.copy(a.execmem, os.path.join(out, 'execmem.log'))
         print(f'[execmem] report: {out}/report.md', file=sys.stderr)

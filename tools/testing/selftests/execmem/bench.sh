@@ -33,6 +33,24 @@ if [ "$level" = full ]; then
 fi
 
 B() { echo "EXECMEM-BENCH $*"; }
+
+# User-visible operations are timed one by one by the optime helper
+# (system call only); "op" records give their median and 99th percentile.
+OPT=$HERE/optime
+# op_time FILE OPTIME-ARGS...: do the operation, append its ns to FILE
+op_time() {
+	_f=$1; shift
+	_v=$("$OPT" "$@") || return 1
+	echo "$_v" >> "$_f"
+}
+# op_stat NAME FILE: nearest-rank median and p99 of FILE's latencies
+op_stat() {
+	[ -s "$2" ] || return 0
+	sort -n "$2" | awk -v name="$1" '{ v[NR] = $1 }
+		END { printf "EXECMEM-BENCH op name=%s n=%d p50_ns=%.0f p99_ns=%.0f\n", name, NR,
+			     v[int((NR - 1) * 50 / 100) + 1], v[int((NR - 1) * 99 / 100) + 1] }'
+	rm -f "$2"
+}
 now_ns() { awk '{ printf "%.0f", $1 * 1e9 }' /proc/uptime; }
 
 meminfo_fig() {
@@ -192,15 +210,17 @@ for f in $(awk '$2 ~ /^[tT]$/ && $3 ~ /^__x64_sys_/ { print $3 }' /proc/kallsyms
 	# past the 5-byte __fentry__ site (ftrace-based kprobes use no slot);
 	# +9 when an endbr64 comes first
 	for off in 5 9 0; do
-		if echo "p:execbench/kp$nk $f+$off" >> $T/kprobe_events 2>/dev/null; then
+		if op_time /tmp/op-kp write -a $T/kprobe_events "p:execbench/kp$nk $f+$off" 2>/dev/null; then
 			nk=$((nk + 1)); break
 		fi
 	done
 done
-echo 1 > $T/events/execbench/enable 2>/dev/null
+op_time /tmp/op-kpen write $T/events/execbench/enable 1 2>/dev/null
 sleep 2	# let the kprobe optimizer run
 nopt=$(grep -c OPTIMIZED $D/kprobes/list 2>/dev/null)
 B "kprobes created=$nk optimized=${nopt:-0} ns=$(( $(now_ns) - t0 ))"
+op_stat kprobe_create /tmp/op-kp
+op_stat kprobe_enable_all /tmp/op-kpen
 snap kprobes
 
 # --- stage 5: function-tracer instances ------------------------------------
@@ -213,21 +233,25 @@ while [ $i -le $NFT ]; do
 	if mkdir $I 2>/dev/null; then
 		echo 64 > $I/buffer_size_kb
 		echo "$funcs" | sed -n "$((i * 3 - 2)),$((i * 3))p" > $I/set_ftrace_filter
-		echo function > $I/current_tracer && nf=$((nf + 1))
+		op_time /tmp/op-tr write $I/current_tracer function && nf=$((nf + 1))
 	fi
 	i=$((i + 1))
 done
 B "ftrace instances=$nf ns=$(( $(now_ns) - t0 ))"
+op_stat tracer_enable /tmp/op-tr
 snap ftrace
 
 # --- stage 6: module load/unload churn -------------------------------------
 t0=$(now_ns)
 i=0 nm=0
 while [ $i -lt $NMOD ]; do
-	insmod "$MODDIR/execmem_nop.ko" && rmmod execmem_nop && nm=$((nm + 1))
+	op_time /tmp/op-ins insmod "$MODDIR/execmem_nop.ko" &&
+		op_time /tmp/op-rm rmmod execmem_nop && nm=$((nm + 1))
 	i=$((i + 1))
 done
 B "modules cycles=$nm ns=$(( $(now_ns) - t0 ))"
+op_stat module_load /tmp/op-ins
+op_stat module_unload /tmp/op-rm
 snap modules
 
 # --- stage 7: teardown ------------------------------------------------------
@@ -236,7 +260,7 @@ i=1
 while [ $i -le $NFT ]; do
 	I=$T/instances/eb$i
 	if [ -d $I ]; then
-		echo nop > $I/current_tracer
+		op_time /tmp/op-trd write $I/current_tracer nop
 		echo > $I/set_ftrace_filter
 		rmdir $I
 	fi
@@ -246,6 +270,8 @@ echo 0 > $T/events/execbench/enable 2>/dev/null
 echo > $T/kprobe_events
 kill $BPFPID 2>/dev/null
 wait $BPFPID 2>/dev/null
+grep 'EXECMEM-BENCH op ' $BPFOUT
+op_stat tracer_disable /tmp/op-trd
 run genfree
 sleep 5	# RCU-deferred frees, pool trimming
 B "teardown ns=$(( $(now_ns) - t0 ))"
