@@ -4,7 +4,9 @@
  * syscalls (eBPF socket filters) and SO_ATTACH_FILTER (classic BPF), run a
  * sample of them, and check the execmem ROX pool around it: no W+X
  * mapping, DirectMap4k unchanged, pool0_bpf_objs counting the live images
- * and back to zero after everything is closed.
+ * and back to zero after everything is closed. Also: /proc/kallsyms and
+ * the jited dump (BPF_OBJ_GET_INFO_BY_FD) show pool addresses and the code
+ * of the live images, and bpf_jit_limit accounting returns every charge.
  *
  * Output: a KTAP subtest indented by four spaces (run.sh prints the
  * parent result line from the exit status).
@@ -13,6 +15,7 @@
  */
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,12 +25,17 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define STATS	"/sys/kernel/debug/execmem/stats"
 #define PTDUMP	"/sys/kernel/debug/page_tables/kernel"
 #define MAX_INSNS	4000
+#define JIT_LIMIT	"/proc/sys/net/core/bpf_jit_limit"
+#define UNPRIV		"/proc/sys/kernel/unprivileged_bpf_disabled"
+#define HARDEN		"/proc/sys/net/core/bpf_jit_harden"
+#define KALLSYMS	"/proc/sys/net/core/bpf_jit_kallsyms"
 
 static int ntests, nfailed;
 
@@ -214,6 +222,258 @@ static int run_xdp_dispatcher(unsigned int *retval)
 	return err;
 }
 
+/* first number in a /proc/sys file, -1 if unreadable */
+static long read_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -1;
+	err = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || err ? -1 : 0;
+}
+
+/* pool0_range from the stats file: [*lo, *hi) */
+static int pool_range(unsigned long *lo, unsigned long *hi)
+{
+	char line[256];
+	int ret = -1;
+	FILE *f = fopen(STATS, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "pool0_range 0x%lx-0x%lx", lo, hi) == 2) {
+			ret = 0;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+static int prog_info(int fd, struct bpf_prog_info *info, __u64 *ksym,
+		     unsigned char *code, __u32 code_len)
+{
+	union bpf_attr attr;
+
+	memset(info, 0, sizeof(*info));
+	info->nr_jited_ksyms = 1;
+	info->jited_ksyms = (uintptr_t)ksym;
+	info->jited_prog_len = code_len;
+	info->jited_prog_insns = (uintptr_t)code;
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(*info);
+	attr.info.info = (uintptr_t)info;
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+}
+
+#define NSAMPLE	40
+
+/*
+ * Every 50th eBPF program: its jited_ksyms address lies in the pool and
+ * /proc/kallsyms names it bpf_prog_<tag> at that address; its jited dump
+ * (copied by the kernel from the live image) holds no trap fill, and two
+ * programs with the same instructions dump the same code.
+ */
+static void check_kallsyms_and_dump(const int *efd, unsigned int nr_ebpf)
+{
+	static unsigned char code[2][65536];
+	struct { unsigned long addr; char name[64]; int found; } want[NSAMPLE];
+	unsigned int i, n = 0, bad = 0, in_pool = 0, found = 0, cmp = 0;
+	unsigned long lo = 0, hi = 0, a;
+	struct bpf_prog_info info;
+	char line[512], name[256];
+	__u64 ksym;
+	FILE *f;
+	int fd[2], k;
+
+	if (pool_range(&lo, &hi))
+		printf("    # no pool0_range in %s\n", STATS);
+	for (i = 0; i < nr_ebpf && n < NSAMPLE; i += 50) {
+		if (efd[i] < 0 || prog_info(efd[i], &info, &ksym, code[0], sizeof(code[0])))
+			continue;
+		want[n].addr = ksym;
+		want[n].found = 0;
+		k = snprintf(want[n].name, sizeof(want[n].name), "bpf_prog_");
+		for (a = 0; a < sizeof(info.tag); a++)
+			k += snprintf(want[n].name + k, sizeof(want[n].name) - k,
+				      "%02x", info.tag[a]);
+		if (ksym >= lo && ksym < hi)
+			in_pool++;
+		else if (!bad++)
+			printf("    # prog %u: ksym 0x%llx outside the pool 0x%lx-0x%lx\n",
+			       i, (unsigned long long)ksym, lo, hi);
+		n++;
+	}
+	f = fopen("/proc/kallsyms", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " bpf_prog_") ||
+		    sscanf(line, "%lx %*s %255s", &a, name) != 2)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!want[i].found && a == want[i].addr &&
+			    !strncmp(name, want[i].name, strlen(want[i].name))) {
+				want[i].found = 1;
+				found++;
+			}
+	}
+	if (f)
+		fclose(f);
+	if (n && found != n)
+		printf("    # %u of %u sampled programs at their jited_ksyms address in /proc/kallsyms (first wanted: %s at 0x%lx)\n",
+		       found, n, want[0].name, want[0].addr);
+	result(n && in_pool == n && found == n, "kallsyms_pool",
+	       "%u programs sampled, %u in the pool, %u in /proc/kallsyms",
+	       n, in_pool, found);
+
+	/* the same 100-instruction program twice: equal dumps, no INT3 fill */
+	bad = 0;
+	for (k = 0; k < 2; k++)
+		fd[k] = load_ebpf(100);
+	for (k = 0; k < 2; k++) {
+		memset(code[k], 0xcc, sizeof(code[k]));
+		if (fd[k] < 0 || prog_info(fd[k], &info, &ksym, code[k], sizeof(code[k])) ||
+		    info.jited_prog_len < 16 || info.jited_prog_len > sizeof(code[k])) {
+			bad++;
+			continue;
+		}
+		cmp = info.jited_prog_len;
+		for (i = 0; i + 4 <= cmp - 8; i++)
+			if (!memcmp(code[k] + i, "\xcc\xcc\xcc\xcc", 4)) {
+				if (!bad++)
+					printf("    # dump %d: INT3 fill at +%u of %u bytes\n",
+					       k, i, cmp);
+				break;
+			}
+	}
+	/* all but the last 8 bytes: the return may be a relative jump */
+	if (!bad && memcmp(code[0], code[1], cmp - 8)) {
+		bad++;
+		printf("    # the dumps of two identical programs differ\n");
+	}
+	result(!bad, "jited_dump", "%u-byte dumps of two identical programs, %u problems",
+	       cmp, bad);
+	for (k = 0; k < 2; k++)
+		if (fd[k] >= 0)
+			close(fd[k]);
+}
+
+/* drop CAP_SYS_ADMIN and CAP_BPF: bpf_jit_limit then applies */
+static int drop_bpf_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	unsigned int c;
+
+	if (syscall(__NR_capget, &h, d))
+		return -1;
+	for (c = 0; c < 2; c++) {
+		unsigned int cap = c ? CAP_BPF : CAP_SYS_ADMIN;
+
+		d[cap / 32].effective &= ~(1u << (cap % 32));
+		d[cap / 32].permitted &= ~(1u << (cap % 32));
+		d[cap / 32].inheritable &= ~(1u << (cap % 32));
+	}
+	return syscall(__NR_capset, &h, d);
+}
+
+/*
+ * Without CAP_BPF and CAP_SYS_ADMIN a JIT image is only made while
+ * bpf_jit_current stays under bpf_jit_limit; past it the program runs in
+ * the interpreter (and takes no pool object). Load 100-instruction
+ * programs until one is not jited, close them all, wait for their images
+ * to be freed, and do it again: the same number must fit, so every charge
+ * was returned. Runs in a child (capabilities are dropped for good).
+ */
+static int jit_limit_round(int *fds, int max)
+{
+	long base = stat_of("pool0_bpf_objs");
+	int n = 0, i, tries;
+
+	while (n < max) {
+		fds[n] = load_ebpf(100);
+		if (fds[n] < 0)
+			break;
+		if (stat_of("pool0_bpf_objs") != base + n + 1) {
+			close(fds[n]);
+			break;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	for (tries = 0; tries < 30 && stat_of("pool0_bpf_objs") != base; tries++)
+		sleep(1);
+	return n;
+}
+
+static void check_jit_limit(void)
+{
+	long limit = read_long(JIT_LIMIT), unpriv = read_long(UNPRIV);
+	int status, n1 = -1, n2 = -1, p[2];
+	pid_t pid;
+
+	if (limit < 0 || unpriv < 0 || read_long(HARDEN) != 0) {
+		printf("    ok %d jit_limit_accounting # SKIP needs %s, %s and bpf_jit_harden 0\n",
+		       ++ntests, JIT_LIMIT, UNPRIV);
+		return;
+	}
+	if (write_long(UNPRIV, 0) || write_long(JIT_LIMIT, 65536)) {
+		result(0, "jit_limit_accounting", "cannot set %s=0 and %s=65536: %s",
+		       UNPRIV, JIT_LIMIT, strerror(errno));
+		goto restore;
+	}
+	if (pipe(p))
+		goto restore;
+	pid = fork();
+	if (pid == 0) {
+		static int fds[4096];
+		int r[2] = { -1, -1 };
+
+		close(p[0]);
+		if (!drop_bpf_caps()) {
+			r[0] = jit_limit_round(fds, 4096);
+			r[1] = jit_limit_round(fds, 4096);
+		}
+		if (write(p[1], r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid > 0) {
+		int r[2];
+
+		if (read(p[0], r, sizeof(r)) == sizeof(r)) {
+			n1 = r[0];
+			n2 = r[1];
+		}
+		waitpid(pid, &status, 0);
+	}
+	close(p[0]);
+	/* 100 instructions JIT to well under 1 KiB: dozens fit in 64 KiB */
+	result(n1 > 8 && n1 < 4096 && n1 == n2, "jit_limit_accounting",
+	       "bpf_jit_limit 65536 without CAP_BPF: %d images, then %d after closing them",
+	       n1, n2);
+restore:
+	write_long(JIT_LIMIT, limit);
+	write_long(UNPRIV, unpriv);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int nr_ebpf = argc > 1 ? atoi(argv[1]) : 2000;
@@ -223,15 +483,21 @@ int main(int argc, char **argv)
 	int *efd, (*sk)[2], wx, tries, err = 0;
 	struct rlimit rl = { 1 << 16, 1 << 16 };
 	struct timespec t0, t1;
+	long kallsyms;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("    # Subtest: bpf_load\n    1..9\n");
+	printf("    # Subtest: bpf_load\n    1..12\n");
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		printf("    # setrlimit: %s\n", strerror(errno));
 	efd = calloc(nr_ebpf, sizeof(*efd));
 	sk = calloc(nr_cbpf, sizeof(*sk));
 	if (!efd || !sk)
 		return 1;
+
+	/* images enter kallsyms at load time only if this is on */
+	kallsyms = read_long(KALLSYMS);
+	if (kallsyms == 0 && write_long(KALLSYMS, 1))
+		printf("    # cannot enable %s: %s\n", KALLSYMS, strerror(errno));
 
 	objs0 = stat_of("pool0_bpf_objs");
 	dm0 = directmap4k();
@@ -320,6 +586,7 @@ int main(int argc, char **argv)
 	result(wx == 0, "no_wx_loaded", wx ? "%d W+X lines" : NULL, wx);
 	result(dm1 == dm0, "directmap4k_loaded", "DirectMap4k %ld -> %ld kB",
 	       dm0, dm1);
+	check_kallsyms_and_dump(efd, nr_ebpf);
 
 	/* Teardown; programs are freed from RCU callbacks and work items. */
 	for (i = 0; i < nr_ebpf; i++)
@@ -348,6 +615,7 @@ int main(int argc, char **argv)
 	result(wx == 0, "no_wx_closed", wx ? "%d W+X lines" : NULL, wx);
 	result(dm2 == dm0, "directmap4k_closed", "DirectMap4k %ld -> %ld kB",
 	       dm0, dm2);
+	check_jit_limit();
 
 	{
 		unsigned int ret = 0;
@@ -359,6 +627,8 @@ int main(int argc, char **argv)
 		       stat_of("pool0_bpf_objs"));
 	}
 
+	if (kallsyms == 0)
+		write_long(KALLSYMS, 0);
 	printf("    # bpf_load: %d tests, %d failed\n", ntests, nfailed);
 	err = nfailed ? 1 : 0;
 	return err;
