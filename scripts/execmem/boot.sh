@@ -33,10 +33,10 @@ log "boot $NAME: $VARIANT kernel, $TOPO, mode=$MODE, timeout ${TIMEOUT}s -> $LOG
 START=$(date +%s)
 set +e
 if [ "${EXECMEM_VERBOSE:-0}" = 1 ]; then
-	timeout --foreground -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$LOG"
+	timeout --foreground -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$LOG"
 	rc=${PIPESTATUS[0]}
 else
-	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | tr -d '\r' > "$LOG"
+	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | stdbuf -oL tr -d '\r' > "$LOG"
 	rc=${PIPESTATUS[0]}
 fi
 set -e
