@@ -113,8 +113,6 @@ int main(int argc, char **argv)
 		t1 = now_ns();
 		fds[i] = sys_bpf(BPF_PROG_LOAD, &attr);
 		t1 = now_ns() - t1;
-		if (fds[i] >= 0)
-			lat[nlat++] = t1;
 		if (fds[i] < 0) {
 			if (!failed) {
 				attr.log_buf = (unsigned long)log;
@@ -127,6 +125,7 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
+		lat[nlat++] = t1;
 		memset(&info, 0, sizeof(info));
 		memset(&attr, 0, sizeof(attr));
 		attr.info.bpf_fd = fds[i];

@@ -34,10 +34,14 @@ if [ "$busy" = 1 ]; then
 	busy_pid=$!
 	echo "EXECMEM-FTRACE-STRESS busy loop pid=$busy_pid"
 fi
-if [ "$offline" = 1 ]; then
+# cpus_online 0|1: every CPU but CPU 0 off or on again
+cpus_online() {
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
-		[ -w "$c" ] && echo 0 > "$c"
+		[ -w "$c" ] && echo "$1" > "$c"
 	done
+}
+if [ "$offline" = 1 ]; then
+	cpus_online 0
 	echo "EXECMEM-FTRACE-STRESS online cpus: $(cat /sys/devices/system/cpu/online)"
 fi
 i=0
@@ -53,9 +57,5 @@ while [ $i -lt "$rounds" ]; do
 	echo "EXECMEM-FTRACE-STRESS round=$i t=$(($(date +%s) - start))s"
 done
 [ -n "$busy_pid" ] && kill "$busy_pid"
-if [ "$offline" = 1 ]; then
-	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do
-		[ -w "$c" ] && echo 1 > "$c"
-	done
-fi
+[ "$offline" = 1 ] && cpus_online 1
 echo "EXECMEM-FTRACE-STRESS done rounds=$i of $rounds"
