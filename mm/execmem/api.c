@@ -3,8 +3,10 @@
  * execmem: the public interface.
  *
  * execmem_alloc() routes a type whose range carries %EXECMEM_ROX_POOL to
- * that range's ROX pool; every other type keeps the per-allocation vmalloc
- * of Linux 6.12. Pool objects are written with execmem_update() only.
+ * that range's ROX pool; every other type, every type when the pool is
+ * not built, and every type after "execmem.pool=off" on the command line,
+ * keeps the per-allocation vmalloc of Linux 6.12. Pool objects are
+ * written with execmem_update() only.
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
@@ -14,111 +16,46 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/execmem.h>
 
-/* === Data === */
-
 static struct execmem_info *execmem_info __ro_after_init;
 static struct execmem_info default_execmem_info __ro_after_init;
 
-/* One pool per distinct ROX range; types with equal ranges share one. */
-static struct execmem_pool execmem_pools[EXECMEM_TYPE_MAX];
-static struct execmem_pool *execmem_type_pool[EXECMEM_TYPE_MAX] __ro_after_init;
+static bool execmem_pool_enabled __initdata = true;
 
-/* === Internals === */
-
-static bool execmem_range_equal(const struct execmem_range *a,
-				const struct execmem_range *b)
+/* "execmem.pool=off": 6.12's behaviour without a rebuild. */
+static int __init execmem_pool_param(char *s)
 {
-	return a->start == b->start && a->end == b->end &&
-	       a->fallback_start == b->fallback_start &&
-	       a->fallback_end == b->fallback_end &&
-	       pgprot_val(a->pgprot) == pgprot_val(b->pgprot) &&
-	       a->alignment == b->alignment && a->flags == b->flags;
+	if (!s)
+		return -EINVAL;
+	if (!strcmp(s, "off"))
+		execmem_pool_enabled = false;
+	else if (strcmp(s, "on"))
+		return -EINVAL;
+	return 0;
 }
-
-static void execmem_init_pools(struct execmem_info *info)
-{
-	unsigned int t, u;
-
-	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
-		struct execmem_range *r = &info->ranges[t];
-
-		if (!(r->flags & EXECMEM_ROX_POOL))
-			continue;
-		for (u = 0; u < t; u++) {
-			if (execmem_type_pool[u] &&
-			    execmem_range_equal(execmem_type_pool[u]->range, r))
-				break;
-		}
-		if (u < t) {
-			execmem_type_pool[t] = execmem_type_pool[u];
-			continue;
-		}
-		execmem_pool_init(&execmem_pools[t], r);
-		execmem_type_pool[t] = &execmem_pools[t];
-	}
-}
-
-/**
- * execmem_type_to_pool - the pool serving a type
- * @type: an &enum execmem_type
- *
- * Return: the pool, or NULL if @type is not served by a ROX pool.
- */
-struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
-{
-	if (type >= EXECMEM_TYPE_MAX)
-		return NULL;
-	return execmem_type_pool[type];
-}
-
-/**
- * execmem_pool_by_index - iterate over the distinct pools
- * @i: index, from 0
- *
- * Return: the @i-th pool in use, or NULL past the last.
- */
-struct execmem_pool *execmem_pool_by_index(unsigned int i)
-{
-	unsigned int t;
-
-	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
-		if (execmem_type_pool[t] != &execmem_pools[t])
-			continue;
-		if (!i--)
-			return &execmem_pools[t];
-	}
-	return NULL;
-}
-
-static void *execmem_pool_alloc_checked(struct execmem_pool *pool,
-					enum execmem_type type, size_t size)
-{
-	const struct execmem_range *r = pool->range;
-	void *p;
-
-	if (WARN(!size || size > r->end - r->start,
-		 "execmem: bad allocation size %zu for type %d\n", size, type)) {
-		execmem_bad_call(pool);
-		return NULL;
-	}
-	p = execmem_pool_alloc(pool, type, size, numa_node_id());
-	if (!p) {
-		pr_warn_ratelimited("unable to allocate %zu bytes\n", size);
-		return NULL;
-	}
-	trace_execmem_alloc((unsigned long)p, type, size);
-	return p;
-}
+early_param("execmem.pool", execmem_pool_param);
 
 /* === Public interface === */
 
 void *execmem_alloc(enum execmem_type type, size_t size)
 {
 	struct execmem_pool *pool = execmem_type_to_pool(type);
+	void *p;
 
-	if (pool)
-		return execmem_pool_alloc_checked(pool, type, size);
-	return execmem_backend_vmalloc(&execmem_info->ranges[type], size);
+	if (!pool)
+		return execmem_backend_vmalloc(&execmem_info->ranges[type],
+					       size);
+	if (WARN(!size || size > pool->range->end - pool->range->start,
+		 "execmem: bad allocation size %zu for type %d\n", size, type)) {
+		execmem_bad_call(pool);
+		return NULL;
+	}
+	p = execmem_pool_alloc(pool, type, size, numa_mem_id());
+	if (!p) {
+		pr_warn_ratelimited("unable to allocate %zu bytes\n", size);
+		return NULL;
+	}
+	trace_execmem_alloc((unsigned long)p, type, size);
+	return p;
 }
 
 void execmem_free(void *ptr)
@@ -168,7 +105,7 @@ EXPORT_SYMBOL_GPL(execmem_is_rox);
  */
 bool is_execmem_pool_text(unsigned long addr)
 {
-	return IS_ENABLED(CONFIG_EXECMEM_ROX_POOL) && execmem_pool_owns(addr);
+	return execmem_addr_pool(addr);
 }
 EXPORT_SYMBOL_GPL(is_execmem_pool_text);
 
@@ -186,14 +123,21 @@ EXPORT_SYMBOL_GPL(is_execmem_pool_text);
  */
 u64 execmem_reuse_seq(enum execmem_type type)
 {
-	struct execmem_pool *pool = execmem_type_to_pool(type);
-
-	if (!pool)
-		return 0;
-	return execmem_read(pool, EXECMEM_FREES) +
-	       execmem_read(pool, EXECMEM_AREAS_ADDED);
+	return execmem_pool_reuse_seq(execmem_type_to_pool(type));
 }
 EXPORT_SYMBOL_GPL(execmem_reuse_seq);
+
+static int execmem_write(void *dst, const void *src, size_t len, int type)
+{
+	int ret = execmem_pool_update(dst, src, len, type);
+
+	if (ret == -ENOENT) {
+		WARN(1, "execmem: update of %zu bytes at %p: not pool memory\n",
+		     len, dst);
+		return -EINVAL;
+	}
+	return ret;
+}
 
 /**
  * execmem_update - write into ROX pool memory
@@ -202,31 +146,18 @@ EXPORT_SYMBOL_GPL(execmem_reuse_seq);
  * @len: bytes to write; [@dst, @dst + @len) must stay inside the object
  *
  * Writes through the architecture's text-poke mechanism; no writable
- * alias of pool memory is created. Sleeps. Must not be called with
- * text_mutex held.
+ * alias of pool memory is created. The owner check and the write are
+ * serialised against the trap fill of freed memory, so the write never
+ * reaches memory that was freed and handed out again. Sleeps. Must not
+ * be called with text_mutex held.
  *
- * Return: 0, or -EINVAL (with a WARN) if the range is not inside one live
- * pool object, or -EFAULT if the architecture could not write.
+ * Return: 0, or -EINVAL (with a WARN) if @dst is not inside a live pool
+ * object or the range crosses its end (also for @len 0), or -EFAULT if
+ * the architecture could not write.
  */
 int execmem_update(void *dst, const void *src, size_t len)
 {
-	struct execmem_owner owner;
-	int ret;
-
-	if (!len)
-		return 0;
-	ret = execmem_pool_lookup((unsigned long)dst, len, &owner);
-	if (WARN(ret, "execmem: update of %zu bytes at %p is outside a live object\n",
-		 len, dst)) {
-		if (ret != -ENOENT)
-			execmem_bad_call(owner.pool);
-		return -EINVAL;
-	}
-	if (execmem_backend_copy(dst, src, len))
-		return -EFAULT;
-	execmem_count(owner.pool, EXECMEM_UPDATES, 1);
-	execmem_count(owner.pool, EXECMEM_UPDATE_BYTES, len);
-	return 0;
+	return execmem_write(dst, src, len, -1);
 }
 EXPORT_SYMBOL_GPL(execmem_update);
 
@@ -266,13 +197,16 @@ EXPORT_SYMBOL_GPL(jit_alloc);
  * @src: new code
  * @len: bytes to write
  *
- * The caller makes sure no CPU executes the bytes being replaced.
+ * Only objects of jit_alloc() can be written: a BPF image, a probe slot,
+ * a trampoline or any other target is refused. The caller makes sure no
+ * CPU executes the bytes being replaced.
  *
- * Return: 0, or a negative error as for execmem_update().
+ * Return: 0, -EINVAL (with a WARN) if [@dst, @dst + @len) is not inside
+ * a live jit_alloc() object, or -EFAULT if the write failed.
  */
 int jit_update(void *dst, const void *src, size_t len)
 {
-	return execmem_update(dst, src, len);
+	return execmem_write(dst, src, len, EXECMEM_JIT);
 }
 EXPORT_SYMBOL_GPL(jit_update);
 
@@ -321,6 +255,21 @@ static void execmem_init_missing(struct execmem_info *info)
 	}
 }
 
+/* execmem.pool=off: the opted-in types get their 6.12 protection back. */
+static void execmem_pool_off(struct execmem_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < EXECMEM_TYPE_MAX; i++) {
+		struct execmem_range *r = &info->ranges[i];
+
+		if (!(r->flags & EXECMEM_ROX_POOL))
+			continue;
+		r->flags &= ~EXECMEM_ROX_POOL;
+		r->pgprot = info->ranges[EXECMEM_DEFAULT].pgprot;
+	}
+}
+
 struct execmem_info * __weak execmem_arch_setup(void)
 {
 	return NULL;
@@ -342,8 +291,11 @@ static void __init __execmem_init(void)
 		return;
 
 	execmem_init_missing(info);
-	if (IS_ENABLED(CONFIG_EXECMEM_ROX_POOL))
-		execmem_init_pools(info);
+	if (!execmem_pool_enabled) {
+		pr_info("ROX pool disabled on the command line\n");
+		execmem_pool_off(info);
+	}
+	execmem_pools_init(info);
 
 	execmem_info = info;
 }

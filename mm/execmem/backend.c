@@ -7,82 +7,27 @@
  * A new area is mapped in a sequence that never leaves a writable and an
  * executable mapping of the same page at the same time (invariant I1):
  *
- *  1. huge vmalloc, RW+NX, 2 MiB aligned, on an explicit node (6.12 spreads
- *     a NUMA_NO_NODE request over the online nodes and then maps it with
- *     PTEs);
+ *  1. huge vmalloc, RW+NX, 2 MiB aligned, at a random place in the range,
+ *     on an explicit node (6.12 spreads a NUMA_NO_NODE request over the
+ *     online nodes and then maps it with PTEs);
  *  2. fill with trap instructions through that RW+NX mapping;
  *  3. remove the direct-map alias, one call per 2 MiB unit (invariant I5);
  *  4. make the vmalloc mapping ROX, which keeps its PMDs (invariant I3).
  *
  * Release reverses it: NX first, then the direct map comes back (present,
- * RW, still 2 MiB), then vfree() unmaps and frees the pages. The area is
+ * RW, still 2 MiB), then vfree() unmaps and frees the pages. When a step
+ * that removes execute permission fails, the area is leaked instead. The area is
  * never flagged VM_FLUSH_RESET_PERMS, whose vfree() resets the direct map
  * one 4 KiB page at a time.
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
 
+#include <linux/random.h>
 #include <linux/set_memory.h>
-#include <linux/kasan.h>
 #include <linux/vmalloc.h>
 
 #include "internal.h"
-
-/* === The 6.12 path, for types without a ROX pool === */
-
-static void *__execmem_vmalloc(const struct execmem_range *range, size_t size,
-			       size_t align, pgprot_t pgprot,
-			       unsigned long vm_flags, int nid)
-{
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
-	void *p;
-
-	if (range->flags & EXECMEM_KASAN_SHADOW)
-		vm_flags |= VM_DEFER_KMEMLEAK;
-	p = __vmalloc_node_range(size, align, range->start, range->end, gfp,
-				 pgprot, vm_flags, nid,
-				 __builtin_return_address(0));
-	if (!p && range->fallback_start)
-		p = __vmalloc_node_range(size, align, range->fallback_start,
-					 range->fallback_end, gfp, pgprot,
-					 vm_flags, nid,
-					 __builtin_return_address(0));
-	if (!p)
-		return NULL;
-	if ((range->flags & EXECMEM_KASAN_SHADOW) &&
-	    kasan_alloc_module_shadow(p, size, GFP_KERNEL) < 0) {
-		vfree(p);
-		return NULL;
-	}
-	return kasan_reset_tag(p);
-}
-
-/**
- * execmem_backend_vmalloc - per-allocation vmalloc of Linux 6.12
- * @range: the type's range
- * @size: bytes
- *
- * Return: memory with @range's protection, or NULL.
- */
-void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size)
-{
-	void *p = __execmem_vmalloc(range, size, range->alignment,
-				    range->pgprot, VM_FLUSH_RESET_PERMS,
-				    NUMA_NO_NODE);
-
-	if (!p)
-		pr_warn_ratelimited("unable to allocate memory\n");
-	return p;
-}
-
-/**
- * execmem_backend_vfree - free memory from execmem_backend_vmalloc()
- * @ptr: the memory
- */
-void execmem_backend_vfree(void *ptr)
-{
-	vfree(ptr);
-}
 
 /* === Pool areas === */
 
@@ -100,6 +45,33 @@ static int set_direct_map(struct execmem_pool *pool, struct page **pages,
 		execmem_count(pool, EXECMEM_DIRECT_MAP_OPS, 1);
 	}
 	return 0;
+}
+
+/*
+ * Chunks land at a random 2 MiB-aligned place in the type's range, as
+ * far as the range has room there; the range's start is the fallback.
+ */
+static void *map_random(const struct execmem_range *range, size_t size,
+			int nid)
+{
+	unsigned long start = ALIGN(range->start, EXECMEM_CHUNK_SIZE);
+	struct execmem_range r = *range;
+	unsigned long slots;
+	void *p;
+
+	if (range->end > start && range->end - start > size) {
+		slots = (range->end - start - size) >> EXECMEM_CHUNK_SHIFT;
+		r.start = start + ((unsigned long)get_random_u32_below(slots + 1)
+				   << EXECMEM_CHUNK_SHIFT);
+		r.fallback_start = 0;
+		r.fallback_end = 0;
+		p = execmem_vmalloc(&r, size, EXECMEM_CHUNK_SIZE, PAGE_KERNEL,
+				    VM_ALLOW_HUGE_VMAP | VM_NO_GUARD, nid);
+		if (p)
+			return p;
+	}
+	return execmem_vmalloc(range, size, EXECMEM_CHUNK_SIZE, PAGE_KERNEL,
+			       VM_ALLOW_HUGE_VMAP | VM_NO_GUARD, nid);
 }
 
 /**
@@ -121,9 +93,7 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	p = __execmem_vmalloc(pool->range, size, EXECMEM_CHUNK_SIZE,
-			      PAGE_KERNEL, VM_ALLOW_HUGE_VMAP | VM_NO_GUARD,
-			      nid);
+	p = map_random(pool->range, size, nid);
 	if (!p)
 		return -ENOMEM;
 	vm = find_vm_area(p);
@@ -143,6 +113,13 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 		err = set_memory_rox((unsigned long)p, nr);
 	if (err) {
 		pr_err("cannot protect area at %p: %d\n", p, err);
+		/*
+		 * set_memory_rox() may have made part of it executable: NX
+		 * first, so no page is ever writable through the direct map
+		 * and executable here. If even that fails, leak the area.
+		 */
+		if (WARN_ON(set_memory_nx((unsigned long)p, nr)))
+			return err;
 		set_direct_map(pool, vm->pages, nr, area->huge, true);
 		vfree(p);
 		return err;
@@ -154,17 +131,25 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
  * execmem_backend_unmap - give an area's memory back
  * @pool: the pool
  * @area: an area from execmem_backend_map() that holds no object
+ *
+ * If the mapping cannot be made non-executable, the area is leaked
+ * rather than given a writable alias.
+ *
+ * Return: 0, or a negative error if the area was leaked.
  */
-void execmem_backend_unmap(struct execmem_pool *pool,
-			   struct execmem_area *area)
+int execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
 {
 	struct vm_struct *vm = area->priv;
 	unsigned int nr = get_vm_area_size(vm) >> PAGE_SHIFT;
+	int err;
 
 	/* Not executable any more before any alias becomes writable. */
-	WARN_ON(set_memory_nx(area->start, nr));
+	err = set_memory_nx(area->start, nr);
+	if (WARN_ON(err))
+		return err;
 	WARN_ON(set_direct_map(pool, vm->pages, nr, area->huge, true));
 	vfree((void *)area->start);
+	return 0;
 }
 
 /* === Text === */

@@ -26,10 +26,31 @@ static const char *const execmem_type_names[EXECMEM_TYPE_MAX] = {
 
 static_assert(ARRAY_SIZE(execmem_type_names) == EXECMEM_TYPE_MAX);
 
+/* Unsized, so that a counter added without a name fails to build. */
+static const char *const execmem_counter_names[] = {
+	[EXECMEM_CHUNKS_HEALTHY]	= "chunks_healthy",
+	[EXECMEM_CHUNKS_DEGRADED]	= "chunks_degraded",
+	[EXECMEM_AREAS_ADDED]		= "areas_added",
+	[EXECMEM_AREAS_RELEASED]	= "areas_released",
+	[EXECMEM_SHRINKER_RELEASES]	= "shrinker_releases",
+	[EXECMEM_DIRECT_MAP_OPS]	= "direct_map_ops",
+	[EXECMEM_FREES]			= "frees",
+	[EXECMEM_UPDATES]		= "updates",
+	[EXECMEM_UPDATE_BYTES]		= "update_bytes",
+	[EXECMEM_FILLS]			= "fills",
+	[EXECMEM_FILL_BYTES]		= "fill_bytes",
+	[EXECMEM_BAD_CALLS]		= "bad_calls",
+	[EXECMEM_AREAS_LEAKED]		= "areas_leaked",
+	[EXECMEM_DEFERRED_FILLS]	= "deferred_fills",
+	[EXECMEM_FILL_WINDOW_MAX_US]	= "fill_window_max_us",
+};
+
+static_assert(ARRAY_SIZE(execmem_counter_names) == EXECMEM_NR_COUNTERS);
+
 static void stats_show_pool(struct seq_file *m, unsigned int id,
 			    struct execmem_pool *pool)
 {
-	unsigned long free = 0, slab_free[EXECMEM_TYPE_MAX] = { };
+	unsigned long free = 0, slab_free[EXECMEM_TYPE_MAX] = { }, flags;
 	struct execmem_chunk *chunk;
 	unsigned int i, t, c;
 
@@ -39,7 +60,7 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 		seq_printf(m, "pool%u_%s %lu\n", id, execmem_counter_names[i],
 			   execmem_read(pool, i));
 
-	mutex_lock(&pool->lock);
+	spin_lock_irqsave(&pool->lock, flags);
 	list_for_each_entry(chunk, &pool->chunks, node)
 		free += chunk->nr_free;
 	seq_printf(m, "pool%u_free_bytes %lu\n", id, free << PAGE_SHIFT);
@@ -79,7 +100,7 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 		seq_printf(m, "pool%u_class%u_free_bytes %lu\n", id, size,
 			   (slabs * (PAGE_SIZE / size) - objs) * size);
 	}
-	mutex_unlock(&pool->lock);
+	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 static int stats_show(struct seq_file *m, void *v)
@@ -97,17 +118,18 @@ static int chunks_show(struct seq_file *m, void *v)
 {
 	struct execmem_chunk *chunk;
 	struct execmem_pool *pool;
+	unsigned long flags;
 	unsigned int i;
 
 	seq_puts(m, "# pool start node mapping free_pages\n");
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++) {
-		mutex_lock(&pool->lock);
+		spin_lock_irqsave(&pool->lock, flags);
 		list_for_each_entry(chunk, &pool->chunks, node)
 			seq_printf(m, "%u 0x%lx %d %s %u\n", i,
 				   chunk->start, chunk->area->nid,
 				   chunk->area->huge ? "pmd" : "pte",
 				   chunk->nr_free);
-		mutex_unlock(&pool->lock);
+		spin_unlock_irqrestore(&pool->lock, flags);
 	}
 	return 0;
 }

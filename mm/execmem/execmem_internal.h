@@ -13,11 +13,16 @@
 #include <linux/bug.h>
 #include <linux/cleanup.h>
 #include <linux/execmem.h>
+#include <linux/init.h>
 #include <linux/list.h>
 #include <linux/log2.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/topology.h>
 #include <linux/workqueue.h>

@@ -12,7 +12,9 @@
  */
 
 #include <kunit/test.h>
+#include <linux/debug_locks.h>
 #include <linux/memory.h>
+#include <linux/sched/mm.h>
 #include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
@@ -274,12 +276,12 @@ static void execmem_test_trap_after_free(struct kunit *test)
 
 	write_pattern(test, p, 200, 9);
 	/* Hold the filler off: before the fill, p cannot be handed out. */
-	mutex_lock(&tpool(test)->fill_lock);
+	mutex_lock(&tpool(test)->write_lock);
 	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
 	q = talloc(test, 200);
 	KUNIT_EXPECT_PTR_NE(test, p, q);
 	KUNIT_EXPECT_FALSE(test, all_trap(p, 200));
-	mutex_unlock(&tpool(test)->fill_lock);
+	mutex_unlock(&tpool(test)->write_lock);
 	execmem_pool_drain(tpool(test));
 	KUNIT_EXPECT_TRUE(test, all_trap(p, 256));
 	KUNIT_EXPECT_EQ(test, execmem_pool_free(q), 0);
@@ -348,6 +350,9 @@ static void execmem_test_shrinker_release(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, execmem_pool_releasable(pool, false), 1UL);
 	KUNIT_EXPECT_EQ(test, execmem_pool_trim(pool, 0, ULONG_MAX, true), 1UL);
 	KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_SHRINKER_RELEASES), 1UL);
+	/* The shrinker only unpublishes; a worker unmaps after a GP. */
+	execmem_pool_flush_released(pool);
+	KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_AREAS_RELEASED), 1UL);
 	/* The direct map is back, as a large mapping. */
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
 #ifdef CONFIG_X86
@@ -404,8 +409,9 @@ static void check_pool_mappings(struct kunit *test, struct execmem_pool *pool,
 				unsigned int *nr_huge)
 {
 	struct execmem_chunk *chunk;
+	unsigned long flags;
 
-	mutex_lock(&pool->lock);
+	spin_lock_irqsave(&pool->lock, flags);
 	list_for_each_entry(chunk, &pool->chunks, node) {
 		struct page *page = vmalloc_to_page((void *)chunk->start);
 		unsigned int i;
@@ -418,7 +424,7 @@ static void check_pool_mappings(struct kunit *test, struct execmem_pool *pool,
 		for (i = 0; i < EXECMEM_CHUNK_PAGES; i++)
 			KUNIT_EXPECT_FALSE(test, kernel_page_present(page + i));
 	}
-	mutex_unlock(&pool->lock);
+	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 static void execmem_test_invariants(struct kunit *test)
@@ -476,6 +482,7 @@ static void execmem_test_churn_direct_map(struct kunit *test)
 	kfree(objs);
 	execmem_pool_drain(tpool(test));
 	execmem_pool_trim(tpool(test), 0, ULONG_MAX, false);
+	execmem_pool_flush_released(tpool(test));
 	after = direct_map_4k_kb();
 	kunit_info(test, "DirectMap4k before %lu kB after %lu kB, areas added %lu\n",
 		   before, after, execmem_read(tpool(test), EXECMEM_AREAS_ADDED));
@@ -506,7 +513,131 @@ static void execmem_test_jit_api(struct kunit *test)
 #endif
 }
 
+/*
+ * I8: a shrinker of another subsystem (bcachefs' btree cache) frees pool
+ * text from inside reclaim. Lockdep has seen the pool allocate (a new
+ * slab, a new chunk); if any of that happened under a lock the free path
+ * takes, freeing inside fs_reclaim closes a cycle and lockdep reports it.
+ */
+static void execmem_test_free_in_reclaim(struct kunit *test)
+{
+	struct execmem_pool *pool = tpool(test);
+	unsigned int noreclaim;
+	void *p, *q;
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		kunit_skip(test, "needs CONFIG_LOCKDEP to see the lock order");
+	KUNIT_ASSERT_TRUE_MSG(test, debug_locks, "lockdep already off");
+	/* A new chunk and a new slab: every allocation the pool makes. */
+	p = talloc(test, 48);
+	q = talloc(test, 5 * PAGE_SIZE);
+
+	fs_reclaim_acquire(GFP_KERNEL);
+	noreclaim = memalloc_noreclaim_save();
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(q), 0);
+	/* The shrinker path too: trimming never sleeps. */
+	execmem_pool_trim(pool, 0, ULONG_MAX, true);
+	memalloc_noreclaim_restore(noreclaim);
+	fs_reclaim_release(GFP_KERNEL);
+
+	KUNIT_EXPECT_TRUE(test, debug_locks);
+	/* In reclaim the fill was left to the worker. */
+	KUNIT_EXPECT_GE(test, execmem_read(pool, EXECMEM_DEFERRED_FILLS), 2UL);
+	execmem_pool_drain(pool);
+}
+
+/*
+ * Item 10: a BPF image freed outside text_mutex and reclaim is trap-filled
+ * before the free returns, as bpf_prog_pack_free() did in 6.12.
+ */
+static void execmem_test_free_fills_now(struct kunit *test)
+{
+	struct execmem_pool *pool = tpool(test);
+	u8 *p = execmem_pool_alloc(pool, EXECMEM_BPF, 300, NUMA_NO_NODE);
+	u8 *q = execmem_pool_alloc(pool, EXECMEM_BPF, 2 * PAGE_SIZE,
+				   NUMA_NO_NODE);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	write_pattern(test, p, 300, 5);
+	write_pattern(test, q, 2 * PAGE_SIZE, 6);
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(q), 0);
+	KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_DEFERRED_FILLS), 0UL);
+	KUNIT_EXPECT_TRUE(test, all_trap(p, 512));
+	KUNIT_EXPECT_TRUE(test, all_trap(q, 2 * PAGE_SIZE));
+}
+
+/* I6: jit_update() writes only jit_alloc() objects; len 0 is checked. */
+static void execmem_test_update_owner(struct kunit *test)
+{
+	struct execmem_pool *pool = execmem_type_to_pool(EXECMEM_BPF);
+	unsigned long bad;
+	u8 buf[16] = { 0x90 };
+	u8 *bpf, *jit;
+
+	if (!pool)
+		kunit_skip(test, "EXECMEM_BPF is not served by the ROX pool");
+	bad = execmem_read(pool, EXECMEM_BAD_CALLS);
+	bpf = execmem_alloc(EXECMEM_BPF, 64);
+	jit = jit_alloc(buf, sizeof(buf));
+	KUNIT_ASSERT_NOT_NULL(test, bpf);
+	KUNIT_ASSERT_NOT_NULL(test, jit);
+
+	pr_info("execmem-test: expect-warn begin\n");
+	KUNIT_EXPECT_EQ(test, jit_update(bpf, buf, sizeof(buf)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, execmem_update(jit + 200, buf, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, execmem_update(buf, buf, 0), -EINVAL);
+	pr_info("execmem-test: expect-warn end\n");
+
+	KUNIT_EXPECT_TRUE(test, all_trap(bpf, 64));
+	KUNIT_EXPECT_EQ(test, jit_update(jit, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_EQ(test, execmem_update(jit, buf, 0), 0);
+	if (execmem_type_to_pool(EXECMEM_JIT) == pool)
+		KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_BAD_CALLS) - bad,
+				2UL);
+	execmem_free(bpf);
+	jit_free(jit);
+}
+
+/*
+ * Item 3: a double free that comes after the area left the pool but
+ * before it was unmapped finds no chunk. It must not reach vfree() of
+ * the still-mapped pool area.
+ */
+static void execmem_test_double_free_released(struct kunit *test)
+{
+	struct execmem_pool *pool = tpool(test);
+	unsigned int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		void *p = talloc(test, EXECMEM_CHUNK_SIZE + PAGE_SIZE);
+		struct vm_struct *vm;
+
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+		execmem_pool_drain(pool);
+		KUNIT_EXPECT_EQ(test, execmem_pool_trim(pool, 0, ULONG_MAX,
+							false), 1UL);
+		vm = find_vm_area(p);
+		if (!vm)
+			continue;	/* released already: try again */
+		pr_info("execmem-test: expect-warn begin\n");
+		execmem_free(p);
+		pr_info("execmem-test: expect-warn end\n");
+		execmem_pool_flush_released(pool);
+		KUNIT_EXPECT_EQ(test, execmem_read(pool, EXECMEM_AREAS_RELEASED),
+				(unsigned long)tries + 1);
+		return;
+	}
+	kunit_skip(test, "the release worker always won the race");
+}
+
 static struct kunit_case execmem_test_cases[] = {
+	KUNIT_CASE(execmem_test_free_in_reclaim),
+	KUNIT_CASE(execmem_test_free_fills_now),
+	KUNIT_CASE(execmem_test_update_owner),
+	KUNIT_CASE(execmem_test_double_free_released),
 	KUNIT_CASE(execmem_test_slab_classes),
 	KUNIT_CASE(execmem_test_slab_packing),
 	KUNIT_CASE(execmem_test_page_runs),

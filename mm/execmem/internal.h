@@ -2,16 +2,34 @@
 /*
  * Types and functions shared between the layers of the execmem ROX pool.
  *
- * Layers, top to bottom (one file each):
- *   api.c     public entry points, size routing, the 6.12 non-pool path
+ * Layers, top to bottom (one file each); calls only go down:
+ *   api.c     public entry points, boot parameter (always built)
+ *   vmalloc.c the per-allocation path of Linux 6.12 (always built)
+ *   pool.c    object front end: size routing, owner lookup, checked
+ *             writes, free and trap fill
  *   slab.c    power-of-two caches for sub-page objects
  *   pages.c   buddy allocator of page runs inside 2 MiB chunks
- *   pool.c    areas and chunks, owner lookup, deferred trap fill, trimming
+ *   chunks.c  chunk store: the pools, areas, the chunk xarray, grow,
+ *             publish, trim and release
  *   backend.c mapping, direct map and text poking (kernel only; the host
  *             harness implements the same seam with mmap)
  *
  * No allocator metadata lives in executable memory: every structure below
  * is kmalloc()ed.
+ *
+ * Locking. pool->lock is a spinlock: nothing that may sleep or enter
+ * reclaim ever runs under it, so a free is safe from any context,
+ * including shrinkers of other subsystems (invariant I8). Memory that
+ * may be needed under it (slab descriptors, xarray slots) is allocated
+ * before it is taken. pool->write_lock serialises every write into pool
+ * memory: execmem_update() holds it from the owner check to the end of
+ * the write, and the trap fill holds it while freed memory goes from
+ * pending to free, so a write never lands in memory that was reused.
+ *
+ * Lock order: pool->write_lock -> text_mutex -> pool->lock. A free only
+ * takes pool->lock; it fills synchronously only for types whose users
+ * free outside text_mutex's inner locks (see pool.c), and only when it
+ * can take pool->write_lock without waiting and cannot hold text_mutex.
  */
 #ifndef __MM_EXECMEM_INTERNAL_H
 #define __MM_EXECMEM_INTERNAL_H
@@ -32,7 +50,7 @@
 #define EXECMEM_SLAB_MAX	BIT(EXECMEM_SLAB_MAX_SHIFT)
 #define EXECMEM_NR_CLASSES	(EXECMEM_SLAB_MAX_SHIFT - EXECMEM_SLAB_MIN_SHIFT + 1)
 
-/* Empty areas kept back from trimming, per pool. */
+/* Empty single-chunk areas kept back from trimming, per pool. */
 #define EXECMEM_SPARE_AREAS	1
 
 /* === Page descriptors === */
@@ -127,11 +145,13 @@ struct execmem_chunk {
  * @huge: mapped with PMDs and removed from the direct map in whole 2 MiB
  *	  units; false for a degraded area (PTEs, scattered pages)
  * @pool: owner
- * @node: on pool->areas
+ * @node: on pool->areas, or on pool->released once unpublished
  * @priv: backend handle (the vm_struct in the kernel)
+ * @rcu_cookie: grace-period state at unpublish; the area is unmapped once
+ *		it has elapsed (lockless lookups may still see its chunks)
  * @chunks: the chunks, in address order
  *
- * Immutable after creation except @node (pool lock).
+ * Immutable after creation except @node and @rcu_cookie (pool lock).
  */
 struct execmem_area {
 	unsigned long start;
@@ -141,6 +161,7 @@ struct execmem_area {
 	struct execmem_pool *pool;
 	struct list_head node;
 	void *priv;
+	unsigned long rcu_cookie;
 	struct execmem_chunk *chunks[] __counted_by(nr_chunks);
 };
 
@@ -211,6 +232,11 @@ struct execmem_cache {
  * @EXECMEM_FILLS: trap fills of freed memory
  * @EXECMEM_FILL_BYTES: bytes filled
  * @EXECMEM_BAD_CALLS: calls rejected for bad input (each with a WARN)
+ * @EXECMEM_AREAS_LEAKED: areas that could not be made non-executable
+ *	at release and were leaked instead of getting a writable alias
+ * @EXECMEM_DEFERRED_FILLS: frees whose trap fill went to the worker
+ * @EXECMEM_FILL_WINDOW_MAX_US: longest time freed memory waited for its
+ *	trap fill, in microseconds (gauge)
  * @EXECMEM_NR_COUNTERS: number of counters
  */
 enum execmem_counter {
@@ -226,10 +252,11 @@ enum execmem_counter {
 	EXECMEM_FILLS,
 	EXECMEM_FILL_BYTES,
 	EXECMEM_BAD_CALLS,
+	EXECMEM_AREAS_LEAKED,
+	EXECMEM_DEFERRED_FILLS,
+	EXECMEM_FILL_WINDOW_MAX_US,
 	EXECMEM_NR_COUNTERS,
 };
-
-extern const char *const execmem_counter_names[EXECMEM_NR_COUNTERS];
 
 /**
  * struct execmem_type_stats - live memory of one type in one pool
@@ -248,37 +275,44 @@ struct execmem_type_stats {
 /**
  * struct execmem_pool - ROX memory for the types that share one range
  * @range: where chunks are mapped and with which protection
- * @lock: protects everything below it except @counters
- * @areas: every area of the pool
+ * @lock: protects everything below it except @write_lock, the work items
+ *	  and @counters; never held across anything that sleeps
+ * @areas: every published area of the pool
  * @chunks: every chunk of the pool, in the order they were added
  * @pending_chunks: chunks with freed runs waiting for their trap fill
  * @pending_slabs: slabs with freed objects waiting for their trap fill
+ * @released: unpublished areas waiting for a grace period and the unmap
  * @caches: slab caches, per type and size class
  * @stats: live memory per type
- * @fill_lock: serialises trap fillers (worker, drain); never taken while
- *	       @lock is held, may be held across text poking
- * @fill_work: runs the trap fill of freed objects
+ * @pending_since: jiffies when the oldest pending object was freed
+ * @remote_nodes: nodes whose last grow got memory from another node; an
+ *		  allocation for them takes any chunk before growing
+ * @spare: empty single-chunk areas to keep
+ * @write_lock: serialises writes into pool memory (updates, trap fills)
+ * @fill_work: fills freed objects that could not be filled at free time
  * @trim_work: gives back empty areas once the pool is idle
- * @spare: empty areas to keep
+ * @release_work: unmaps released areas after their grace period
  * @counters: event counters, see &enum execmem_counter
  *
- * Lock order: text_mutex -> @fill_lock -> @lock. @lock is never held
- * while text is poked, so execmem_free() may be called with text_mutex
- * held.
+ * See "Locking" at the top of this file.
  */
 struct execmem_pool {
 	const struct execmem_range *range;
-	struct mutex lock;		/* see above */
+	spinlock_t lock;		/* see above */
 	struct list_head areas;
 	struct list_head chunks;
 	struct list_head pending_chunks;
 	struct list_head pending_slabs;
+	struct list_head released;
 	struct execmem_cache caches[EXECMEM_TYPE_MAX][EXECMEM_NR_CLASSES];
 	struct execmem_type_stats stats[EXECMEM_TYPE_MAX];
-	struct mutex fill_lock;		/* see above */
+	unsigned long pending_since;
+	DECLARE_BITMAP(remote_nodes, MAX_NUMNODES);
+	unsigned int spare;
+	struct mutex write_lock;	/* see above */
 	struct work_struct fill_work;
 	struct delayed_work trim_work;
-	unsigned int spare;
+	struct work_struct release_work;
 	atomic_long_t counters[EXECMEM_NR_COUNTERS];
 };
 
@@ -320,27 +354,45 @@ static inline unsigned long execmem_page_addr(struct execmem_chunk *chunk,
 	return chunk->start + ((unsigned long)idx << PAGE_SHIFT);
 }
 
-/* pool.c */
+static inline bool execmem_chunk_empty(struct execmem_chunk *chunk)
+{
+	return chunk->nr_free == EXECMEM_CHUNK_PAGES;
+}
+
+/* One accounting helper for every allocation (@sign 1) and free (-1). */
+static inline void execmem_account(struct execmem_pool *pool,
+				   unsigned int type, unsigned long requested,
+				   unsigned long used, int sign)
+{
+	struct execmem_type_stats *st = &pool->stats[type];
+
+	st->objs += sign;
+	st->requested += sign * requested;
+	st->used += sign * used;
+}
+
 #ifdef CONFIG_EXECMEM_ROX_POOL
-void execmem_pool_init(struct execmem_pool *pool,
-		       const struct execmem_range *range);
-int execmem_pool_destroy(struct execmem_pool *pool);
-struct execmem_chunk *execmem_chunk_lookup(unsigned long addr);
-bool execmem_pool_owns(unsigned long addr);
-void execmem_pool_queue_fill(struct execmem_pool *pool);
-void execmem_pool_drain(struct execmem_pool *pool);
-unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker);
-unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
-				unsigned long max, bool shrinker);
+/* What api.c calls; with the pool off, the stubs below. */
+void execmem_pools_init(struct execmem_info *info);
+struct execmem_pool *execmem_type_to_pool(enum execmem_type type);
+struct execmem_pool *execmem_addr_pool(unsigned long addr);
 void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 			 size_t size, int nid);
 int execmem_pool_free(void *ptr);
-int execmem_pool_lookup(unsigned long addr, size_t len,
-			struct execmem_owner *owner);
-void execmem_bad_call(struct execmem_pool *pool);
+int execmem_pool_update(void *dst, const void *src, size_t len, int type);
+u64 execmem_pool_reuse_seq(struct execmem_pool *pool);
 #else
-static inline void execmem_pool_init(struct execmem_pool *pool,
-				     const struct execmem_range *range) { }
+static inline void execmem_pools_init(struct execmem_info *info) { }
+static inline struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
+{
+	return NULL;
+}
+
+static inline struct execmem_pool *execmem_addr_pool(unsigned long addr)
+{
+	return NULL;
+}
+
 static inline void *execmem_pool_alloc(struct execmem_pool *pool,
 				       unsigned int type, size_t size, int nid)
 {
@@ -349,19 +401,39 @@ static inline void *execmem_pool_alloc(struct execmem_pool *pool,
 
 static inline int execmem_pool_free(void *ptr) { return -ENOENT; }
 
-static inline bool execmem_pool_owns(unsigned long addr) { return false; }
-
-static inline int execmem_pool_lookup(unsigned long addr, size_t len,
-				      struct execmem_owner *owner)
+static inline int execmem_pool_update(void *dst, const void *src, size_t len,
+				      int type)
 {
 	return -ENOENT;
 }
 
-static inline void execmem_bad_call(struct execmem_pool *pool) { }
+static inline u64 execmem_pool_reuse_seq(struct execmem_pool *pool)
+{
+	return 0;
+}
 #endif
 
-/* pages.c, called with pool->lock held */
-void execmem_pages_init_chunk(struct execmem_chunk *chunk);
+/* pool.c: the object front end */
+int execmem_pool_lookup(unsigned long addr, size_t len,
+			struct execmem_owner *owner);
+void execmem_pool_drain(struct execmem_pool *pool);
+
+/* slab.c, called with pool->lock held unless noted */
+void execmem_slab_init_caches(struct execmem_pool *pool);
+int execmem_slab_class(size_t size);
+struct execmem_slab *execmem_slab_desc_alloc(size_t size);	/* no lock */
+int execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
+		       size_t size, int nid, bool strict,
+		       struct execmem_slab **desc, unsigned long *addr);
+int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
+		      unsigned long addr);
+bool execmem_slab_owner(struct execmem_slab *slab, unsigned long addr,
+			struct execmem_owner *owner);
+void execmem_slab_filled(struct execmem_pool *pool, struct execmem_slab *slab,
+			 const unsigned long *done);
+
+/* pages.c, called with pool->lock held unless noted */
+void execmem_pages_init_area(struct execmem_area *area);	/* no lock */
 unsigned long execmem_pages_alloc(struct execmem_pool *pool,
 				  unsigned int nr_pages, int nid, bool strict);
 unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
@@ -371,32 +443,47 @@ void execmem_pages_free(struct execmem_chunk *chunk, unsigned int idx,
 void execmem_pages_set_run(struct execmem_chunk *chunk, unsigned int idx,
 			   unsigned int nr_pages, unsigned int type,
 			   unsigned long size, u8 flags);
-bool execmem_chunk_empty(struct execmem_chunk *chunk);
+void execmem_pages_set_slab(struct execmem_chunk *chunk, unsigned int idx,
+			    struct execmem_slab *slab);
+void execmem_pages_set_pending(struct execmem_chunk *chunk, unsigned int idx);
 
-/* slab.c, called with pool->lock held */
-void execmem_slab_init_caches(struct execmem_pool *pool);
-int execmem_slab_class(size_t size);
-unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
-				 size_t size, int nid, bool strict);
-int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
-		      unsigned long addr);
-bool execmem_slab_owner(struct execmem_slab *slab, unsigned long addr,
-			struct execmem_owner *owner);
-void execmem_slab_filled(struct execmem_pool *pool, struct execmem_slab *slab,
-			 const unsigned long *done);
+/* chunks.c: the chunk store */
+void execmem_chunks_init(struct execmem_pool *pool,
+			 const struct execmem_range *range);
+int execmem_chunks_destroy(struct execmem_pool *pool);
+struct execmem_chunk *execmem_chunk_lookup(unsigned long addr);
+struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
+					 unsigned int nr_chunks, int nid);
+int execmem_chunks_insert(struct execmem_area *area);
+void execmem_chunks_publish(struct execmem_pool *pool,
+			    struct execmem_area *area);
+void execmem_chunks_discard(struct execmem_pool *pool,
+			    struct execmem_area *area);
+unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker);
+unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
+				unsigned long max, bool shrinker);
+void execmem_pool_arm_trim(struct execmem_pool *pool);
+void execmem_pool_flush_released(struct execmem_pool *pool);
 
-/* api.c */
-struct execmem_pool *execmem_type_to_pool(enum execmem_type type);
+/* pool.c: the registry of pools, for the shrinker and debugfs */
 struct execmem_pool *execmem_pool_by_index(unsigned int i);
+void execmem_pool_init(struct execmem_pool *pool,
+		       const struct execmem_range *range);
+int execmem_pool_destroy(struct execmem_pool *pool);
+void execmem_bad_call(struct execmem_pool *pool);
 
 /* backend.c (or the host harness): the only code that maps or pokes text */
-void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size);
-void execmem_backend_vfree(void *ptr);
 int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 			size_t size, int nid);
-void execmem_backend_unmap(struct execmem_pool *pool,
-			   struct execmem_area *area);
+int execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area);
 void execmem_backend_fill(void *dst, size_t len);
 int execmem_backend_copy(void *dst, const void *src, size_t len);
+
+/* vmalloc.c: the per-allocation path of Linux 6.12 (always built) */
+void *execmem_vmalloc(const struct execmem_range *range, size_t size,
+		      size_t align, pgprot_t pgprot, unsigned long vm_flags,
+		      int nid);
+void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size);
+void execmem_backend_vfree(void *ptr);
 
 #endif /* __MM_EXECMEM_INTERNAL_H */

@@ -8,7 +8,8 @@
  * less than a page. Freeing coalesces with free buddies, so a chunk whose
  * runs are all freed is one free block again.
  *
- * Every function here is called with pool->lock held.
+ * Every function here but execmem_pages_init_area() is called with
+ * pool->lock held, and pages.c is the only writer of page state.
  */
 
 #include "internal.h"
@@ -64,30 +65,23 @@ static void pages_range_free(struct execmem_chunk *chunk, unsigned int idx,
 }
 
 /**
- * execmem_pages_init_chunk - make a new chunk one free block
- * @chunk: chunk whose @start is set
+ * execmem_pages_init_area - make each chunk of a new area one free block
+ * @area: an area from execmem_chunks_grow(), not yet visible to anybody
  */
-void execmem_pages_init_chunk(struct execmem_chunk *chunk)
+void execmem_pages_init_area(struct execmem_area *area)
 {
-	unsigned int i;
+	unsigned int c, i;
 
-	for (i = 0; i <= EXECMEM_CHUNK_ORDER; i++)
-		INIT_LIST_HEAD(&chunk->free_area[i]);
-	for (i = 0; i < EXECMEM_CHUNK_PAGES; i++)
-		chunk->pages[i].state = EXECMEM_PG_NONE;
-	pages_block_add(chunk, 0, EXECMEM_CHUNK_ORDER);
-	chunk->nr_free = EXECMEM_CHUNK_PAGES;
-}
+	for (c = 0; c < area->nr_chunks; c++) {
+		struct execmem_chunk *chunk = area->chunks[c];
 
-/**
- * execmem_chunk_empty - whether every page of @chunk is free
- * @chunk: the chunk
- *
- * Return: true if nothing is allocated or pending in @chunk.
- */
-bool execmem_chunk_empty(struct execmem_chunk *chunk)
-{
-	return chunk->nr_free == EXECMEM_CHUNK_PAGES;
+		for (i = 0; i <= EXECMEM_CHUNK_ORDER; i++)
+			INIT_LIST_HEAD(&chunk->free_area[i]);
+		for (i = 0; i < EXECMEM_CHUNK_PAGES; i++)
+			chunk->pages[i].state = EXECMEM_PG_NONE;
+		pages_block_add(chunk, 0, EXECMEM_CHUNK_ORDER);
+		chunk->nr_free = EXECMEM_CHUNK_PAGES;
+	}
 }
 
 /* Smallest order >= @order with a free block in @chunk, or -1. */
@@ -211,6 +205,32 @@ void execmem_pages_set_run(struct execmem_chunk *chunk, unsigned int idx,
 		chunk->pages[idx + i].state = EXECMEM_PG_TAIL;
 		chunk->pages[idx + i].head = idx;
 	}
+}
+
+/**
+ * execmem_pages_set_slab - make an allocated page back a slab
+ * @chunk: chunk of the page
+ * @idx: index of the page
+ * @slab: the slab
+ */
+void execmem_pages_set_slab(struct execmem_chunk *chunk, unsigned int idx,
+			    struct execmem_slab *slab)
+{
+	chunk->pages[idx].state = EXECMEM_PG_SLAB;
+	chunk->pages[idx].slab = slab;
+}
+
+/**
+ * execmem_pages_set_pending - mark a freed run as waiting for its fill
+ * @chunk: chunk of the run
+ * @idx: index of its head page
+ */
+void execmem_pages_set_pending(struct execmem_chunk *chunk, unsigned int idx)
+{
+	struct execmem_page *pg = &chunk->pages[idx];
+
+	pg->state = EXECMEM_PG_PENDING;
+	list_add_tail(&pg->node, &chunk->pending);
 }
 
 /**

@@ -1,47 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * execmem pool: areas of 2 MiB chunks, owner lookup, size routing, the
- * deferred trap fill of freed memory and the release of empty areas.
- *
- * An area is what the backend maps in one go: one chunk when the pool
- * grows, several adjacent chunks for an object larger than a chunk. The
- * area is given back only when every chunk in it is empty.
+ * execmem pool: the object front end. Size routing, owner lookup, checked
+ * writes, free and the trap fill of freed memory, and the registry of
+ * pools.
  *
  * Freed memory is not reusable until it holds trap instructions again
  * (invariant I4). Filling it means poking text, which takes text_mutex on
- * x86, and kprobes frees slots with text_mutex held, so the free path only
- * marks the object pending and a worker fills it and returns it.
+ * x86, and kprobes frees slots with text_mutex held. A free therefore
+ * only marks the object pending under pool->lock and then fills it at
+ * once where its type's users allow that and the context is safe (see
+ * execmem_free_fills[]); otherwise a worker fills it.
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
 
 #include "internal.h"
 
-/* Every chunk of every pool, indexed by address >> EXECMEM_CHUNK_SHIFT. */
-static DEFINE_XARRAY(execmem_chunks);
+/* === The registry of pools === */
 
-/* Delay after the last fill before empty areas beyond the spare go back. */
-#define EXECMEM_TRIM_DELAY	(2 * HZ)
+/* One pool per distinct ROX range; types with equal ranges share one. */
+static struct execmem_pool execmem_pools[EXECMEM_TYPE_MAX];
+static struct execmem_pool *execmem_type_pool[EXECMEM_TYPE_MAX] __ro_after_init;
 
-const char *const execmem_counter_names[EXECMEM_NR_COUNTERS] = {
-	[EXECMEM_CHUNKS_HEALTHY]	= "chunks_healthy",
-	[EXECMEM_CHUNKS_DEGRADED]	= "chunks_degraded",
-	[EXECMEM_AREAS_ADDED]		= "areas_added",
-	[EXECMEM_AREAS_RELEASED]	= "areas_released",
-	[EXECMEM_SHRINKER_RELEASES]	= "shrinker_releases",
-	[EXECMEM_DIRECT_MAP_OPS]	= "direct_map_ops",
-	[EXECMEM_FREES]			= "frees",
-	[EXECMEM_UPDATES]		= "updates",
-	[EXECMEM_UPDATE_BYTES]		= "update_bytes",
-	[EXECMEM_FILLS]			= "fills",
-	[EXECMEM_FILL_BYTES]		= "fill_bytes",
-	[EXECMEM_BAD_CALLS]		= "bad_calls",
-};
+static bool execmem_range_equal(const struct execmem_range *a,
+				const struct execmem_range *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->fallback_start == b->fallback_start &&
+	       a->fallback_end == b->fallback_end &&
+	       pgprot_val(a->pgprot) == pgprot_val(b->pgprot) &&
+	       a->alignment == b->alignment && a->flags == b->flags;
+}
 
-/* === Areas and chunks === */
+/**
+ * execmem_pools_init - set up a pool for each distinct ROX range
+ * @info: the final execmem parameters; must outlive the pools
+ */
+void execmem_pools_init(struct execmem_info *info)
+{
+	unsigned int t, u;
+
+	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+		struct execmem_range *r = &info->ranges[t];
+
+		if (!(r->flags & EXECMEM_ROX_POOL))
+			continue;
+		for (u = 0; u < t; u++) {
+			if (execmem_type_pool[u] &&
+			    execmem_range_equal(execmem_type_pool[u]->range, r))
+				break;
+		}
+		if (u < t) {
+			execmem_type_pool[t] = execmem_type_pool[u];
+			continue;
+		}
+		execmem_pool_init(&execmem_pools[t], r);
+		execmem_type_pool[t] = &execmem_pools[t];
+	}
+}
+
+/**
+ * execmem_type_to_pool - the pool serving a type
+ * @type: an &enum execmem_type
+ *
+ * Return: the pool, or NULL if @type is not served by a ROX pool.
+ */
+struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
+{
+	if (type >= EXECMEM_TYPE_MAX)
+		return NULL;
+	return execmem_type_pool[type];
+}
+
+/**
+ * execmem_pool_by_index - iterate over the distinct pools
+ * @i: index, from 0
+ *
+ * Return: the @i-th pool in use, or NULL past the last.
+ */
+struct execmem_pool *execmem_pool_by_index(unsigned int i)
+{
+	unsigned int t;
+
+	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+		if (execmem_type_pool[t] != &execmem_pools[t])
+			continue;
+		if (!i--)
+			return &execmem_pools[t];
+	}
+	return NULL;
+}
 
 static void execmem_fill_workfn(struct work_struct *work);
-static void execmem_trim_workfn(struct work_struct *work);
 
 /**
  * execmem_pool_init - set up an empty pool
@@ -51,177 +101,39 @@ static void execmem_trim_workfn(struct work_struct *work);
 void execmem_pool_init(struct execmem_pool *pool,
 		       const struct execmem_range *range)
 {
-	unsigned int i;
-
-	pool->range = range;
-	mutex_init(&pool->lock);
-	mutex_init(&pool->fill_lock);
-	INIT_LIST_HEAD(&pool->areas);
-	INIT_LIST_HEAD(&pool->chunks);
+	execmem_chunks_init(pool, range);
+	mutex_init(&pool->write_lock);
 	INIT_LIST_HEAD(&pool->pending_chunks);
 	INIT_LIST_HEAD(&pool->pending_slabs);
 	execmem_slab_init_caches(pool);
 	memset(pool->stats, 0, sizeof(pool->stats));
-	for (i = 0; i < EXECMEM_NR_COUNTERS; i++)
-		atomic_long_set(&pool->counters[i], 0);
+	bitmap_zero(pool->remote_nodes, MAX_NUMNODES);
+	pool->pending_since = 0;
 	INIT_WORK(&pool->fill_work, execmem_fill_workfn);
-	INIT_DELAYED_WORK(&pool->trim_work, execmem_trim_workfn);
-	pool->spare = EXECMEM_SPARE_AREAS;
-}
-
-static void area_free_structs(struct execmem_area *area)
-{
-	unsigned int i;
-
-	for (i = 0; i < area->nr_chunks; i++)
-		kvfree(area->chunks[i]);
-	kfree(area);
 }
 
 /**
- * execmem_pool_grow - map a new area, not yet visible to allocations
+ * execmem_pool_destroy - tear down a pool that no longer has objects
  * @pool: the pool
- * @nr_chunks: chunks in the area
- * @nid: NUMA node for its memory
  *
- * Sleeps. Must not be called with pool->lock held: mapping may reclaim,
- * and the shrinker takes that lock.
- *
- * Return: the area, to be passed to execmem_pool_publish(), or NULL.
+ * Return: 0, or -EBUSY if objects are still live (the pool is left
+ * usable).
  */
-static struct execmem_area *execmem_pool_grow(struct execmem_pool *pool,
-					      unsigned int nr_chunks, int nid)
+int execmem_pool_destroy(struct execmem_pool *pool)
 {
-	struct execmem_area *area;
-	unsigned int i;
-
-	area = kzalloc(struct_size(area, chunks, nr_chunks), GFP_KERNEL);
-	if (!area)
-		return NULL;
-	area->nr_chunks = nr_chunks;
-	area->pool = pool;
-	INIT_LIST_HEAD(&area->node);
-	for (i = 0; i < nr_chunks; i++) {
-		area->chunks[i] = kvzalloc(sizeof(*area->chunks[i]),
-					   GFP_KERNEL);
-		if (!area->chunks[i])
-			goto fail;
-	}
-	if (execmem_backend_map(pool, area, (size_t)nr_chunks <<
-				EXECMEM_CHUNK_SHIFT, nid))
-		goto fail;
-
-	for (i = 0; i < nr_chunks; i++) {
-		struct execmem_chunk *chunk = area->chunks[i];
-
-		chunk->start = area->start + ((unsigned long)i <<
-					      EXECMEM_CHUNK_SHIFT);
-		chunk->area = area;
-		INIT_LIST_HEAD(&chunk->pending);
-		INIT_LIST_HEAD(&chunk->pending_node);
-		execmem_pages_init_chunk(chunk);
-	}
-	execmem_count(pool, EXECMEM_AREAS_ADDED, 1);
-	trace_execmem_chunk_add(area->start, (size_t)nr_chunks <<
-				EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
-	return area;
-fail:
-	area_free_structs(area);
-	return NULL;
-}
-
-static int execmem_pool_publish(struct execmem_pool *pool,
-				struct execmem_area *area)
-{
-	unsigned int i;
-	int err;
-
-	lockdep_assert_held(&pool->lock);
-
-	for (i = 0; i < area->nr_chunks; i++) {
-		struct execmem_chunk *chunk = area->chunks[i];
-
-		err = xa_err(xa_store(&execmem_chunks,
-				      chunk->start >> EXECMEM_CHUNK_SHIFT,
-				      chunk, GFP_KERNEL));
-		if (err) {
-			while (i--)
-				xa_erase(&execmem_chunks, area->chunks[i]->start >>
-					 EXECMEM_CHUNK_SHIFT);
-			return err;
-		}
-	}
-	for (i = 0; i < area->nr_chunks; i++)
-		list_add_tail(&area->chunks[i]->node, &pool->chunks);
-	list_add_tail(&area->node, &pool->areas);
-	execmem_count(pool, area->huge ? EXECMEM_CHUNKS_HEALTHY :
-		      EXECMEM_CHUNKS_DEGRADED, area->nr_chunks);
-	return 0;
-}
-
-static void execmem_pool_unpublish(struct execmem_pool *pool,
-				   struct execmem_area *area)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&pool->lock);
-
-	for (i = 0; i < area->nr_chunks; i++) {
-		xa_erase(&execmem_chunks,
-			 area->chunks[i]->start >> EXECMEM_CHUNK_SHIFT);
-		list_del(&area->chunks[i]->node);
-	}
-	list_del_init(&area->node);
-	execmem_count(pool, area->huge ? EXECMEM_CHUNKS_HEALTHY :
-		      EXECMEM_CHUNKS_DEGRADED, -(long)area->nr_chunks);
-}
-
-static void execmem_area_release(struct execmem_pool *pool,
-				 struct execmem_area *area)
-{
-	trace_execmem_chunk_release(area->start, (size_t)area->nr_chunks <<
-				    EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
-	execmem_backend_unmap(pool, area);
-	area_free_structs(area);
-	execmem_count(pool, EXECMEM_AREAS_RELEASED, 1);
+	flush_work(&pool->fill_work);
+	execmem_pool_drain(pool);
+	return execmem_chunks_destroy(pool);
 }
 
 /**
- * execmem_chunk_lookup - chunk holding an address
- * @addr: any address
- *
- * The caller holds the owning pool's lock, or knows the chunk cannot go.
- *
- * Return: the chunk, or NULL if @addr is not pool memory.
+ * execmem_bad_call - count a call rejected for bad input
+ * @pool: the pool the input pointed into, or NULL
  */
-struct execmem_chunk *execmem_chunk_lookup(unsigned long addr)
+void execmem_bad_call(struct execmem_pool *pool)
 {
-	return xa_load(&execmem_chunks, addr >> EXECMEM_CHUNK_SHIFT);
-}
-
-/* The pool that holds @addr, or NULL. Chunks are freed after a grace period. */
-static struct execmem_pool *execmem_addr_pool(unsigned long addr)
-{
-	struct execmem_chunk *chunk;
-	struct execmem_pool *pool = NULL;
-
-	rcu_read_lock();
-	chunk = execmem_chunk_lookup(addr);
-	if (chunk)
-		pool = chunk->area->pool;
-	rcu_read_unlock();
-	return pool;
-}
-
-/**
- * execmem_pool_owns - whether an address lies in pool memory
- * @addr: any address
- *
- * Return: true if @addr is inside a chunk of any pool.
- */
-bool execmem_pool_owns(unsigned long addr)
-{
-	return execmem_addr_pool(addr);
+	if (pool)
+		execmem_count(pool, EXECMEM_BAD_CALLS, 1);
 }
 
 /* === Owner lookup === */
@@ -260,6 +172,23 @@ static bool chunk_owner(struct execmem_chunk *chunk, unsigned long addr,
 	}
 }
 
+/* With pool->lock held: the live object holding [addr, addr + len). */
+static int pool_owner(struct execmem_pool *pool, unsigned long addr,
+		      size_t len, struct execmem_owner *owner)
+{
+	struct execmem_chunk *chunk = execmem_chunk_lookup(addr);
+
+	lockdep_assert_held(&pool->lock);
+
+	owner->pool = pool;
+	if (!chunk || chunk->area->pool != pool ||
+	    !chunk_owner(chunk, addr, owner) ||
+	    addr - owner->start >= owner->size ||
+	    len > owner->size - (addr - owner->start))
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * execmem_pool_lookup - find the live object that holds a byte range
  * @addr: first byte
@@ -274,53 +203,104 @@ int execmem_pool_lookup(unsigned long addr, size_t len,
 			struct execmem_owner *owner)
 {
 	struct execmem_pool *pool = execmem_addr_pool(addr);
-	struct execmem_chunk *chunk;
-	int ret = -EINVAL;
+	unsigned long flags;
+	int ret;
 
 	if (!pool)
 		return -ENOENT;
-	owner->pool = pool;
-	mutex_lock(&pool->lock);
-	chunk = execmem_chunk_lookup(addr);
-	if (chunk && chunk->area->pool == pool &&
-	    chunk_owner(chunk, addr, owner) &&
-	    addr - owner->start < owner->size &&
-	    len <= owner->size - (addr - owner->start))
-		ret = 0;
-	mutex_unlock(&pool->lock);
+	spin_lock_irqsave(&pool->lock, flags);
+	ret = pool_owner(pool, addr, len, owner);
+	spin_unlock_irqrestore(&pool->lock, flags);
 	return ret;
 }
 
+/* === Checked writes === */
+
 /**
- * execmem_bad_call - count and report a call rejected for bad input
- * @pool: the pool the input pointed into, or NULL
+ * execmem_pool_update - write into a live pool object
+ * @dst: destination
+ * @src: source
+ * @len: bytes; 0 only checks @dst
+ * @type: the object must be of this type, or -1 for any type
+ *
+ * The owner check and the write both happen under pool->write_lock, which
+ * the trap fill holds while it makes freed memory reusable: the write
+ * lands in the object it was checked against, or, if the owner frees the
+ * object meanwhile, in pending memory that is trap-filled after it.
+ *
+ * Return: 0, -ENOENT if @dst is not pool memory, -EINVAL (with a WARN,
+ * counted) if it is not inside a live object of @type or the range
+ * crosses the object's end, -EFAULT if the write failed.
  */
-void execmem_bad_call(struct execmem_pool *pool)
+int execmem_pool_update(void *dst, const void *src, size_t len, int type)
 {
-	if (pool)
-		execmem_count(pool, EXECMEM_BAD_CALLS, 1);
+	unsigned long addr = (unsigned long)dst, flags;
+	struct execmem_pool *pool = execmem_addr_pool(addr);
+	struct execmem_owner owner;
+	int ret;
+
+	if (!pool)
+		return -ENOENT;
+	lockdep_assert_not_held(&text_mutex);
+
+	mutex_lock(&pool->write_lock);
+	spin_lock_irqsave(&pool->lock, flags);
+	ret = pool_owner(pool, addr, len, &owner);
+	if (!ret && type >= 0 && owner.type != type)
+		ret = -EINVAL;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (!ret && len) {
+		if (execmem_backend_copy(dst, src, len)) {
+			ret = -EFAULT;
+		} else {
+			execmem_count(pool, EXECMEM_UPDATES, 1);
+			execmem_count(pool, EXECMEM_UPDATE_BYTES, len);
+		}
+	}
+	mutex_unlock(&pool->write_lock);
+
+	if (WARN(ret == -EINVAL,
+		 "execmem: update of %zu bytes at %p is outside a live %sobject\n",
+		 len, dst, type >= 0 ? "jit_alloc() " : ""))
+		execmem_bad_call(pool);
+	return ret;
 }
 
 /* === Allocation === */
 
-static unsigned long pool_alloc_run(struct execmem_pool *pool,
-				    unsigned int type, size_t size, int nid,
-				    bool strict)
+static int pool_alloc_run(struct execmem_pool *pool, unsigned int type,
+			  size_t size, int nid, bool strict,
+			  unsigned long *addr)
 {
 	unsigned int nr = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct execmem_chunk *chunk;
-	unsigned long addr;
 
-	addr = execmem_pages_alloc(pool, nr, nid, strict);
-	if (!addr)
-		return 0;
-	chunk = execmem_chunk_lookup(addr);
-	execmem_pages_set_run(chunk, execmem_chunk_index(chunk, addr), nr,
+	*addr = execmem_pages_alloc(pool, nr, nid, strict);
+	if (!*addr)
+		return -ENOMEM;
+	chunk = execmem_chunk_lookup(*addr);
+	execmem_pages_set_run(chunk, execmem_chunk_index(chunk, *addr), nr,
 			      type, size, 0);
-	pool->stats[type].objs++;
-	pool->stats[type].requested += size;
-	pool->stats[type].used += (unsigned long)nr << PAGE_SHIFT;
-	return addr;
+	execmem_account(pool, type, size, (unsigned long)nr << PAGE_SHIFT, 1);
+	return 0;
+}
+
+/* A new area whose pages are set up and whose chunks can be looked up. */
+static struct execmem_area *pool_grow(struct execmem_pool *pool,
+				      unsigned int nr_chunks, int nid)
+{
+	struct execmem_area *area = execmem_chunks_grow(pool, nr_chunks, nid);
+
+	if (!area)
+		return NULL;
+	execmem_pages_init_area(area);
+	if (execmem_chunks_insert(area)) {
+		execmem_chunks_discard(pool, area);
+		return NULL;
+	}
+	/* Whatever the growth was for, give back what stays unused. */
+	execmem_pool_arm_trim(pool);
+	return area;
 }
 
 /*
@@ -331,20 +311,16 @@ static unsigned long pool_alloc_run(struct execmem_pool *pool,
 static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 			      size_t size, int nid)
 {
-	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE);
+	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE), flags;
 	unsigned int nr_chunks = DIV_ROUND_UP(nr, EXECMEM_CHUNK_PAGES);
 	struct execmem_area *area;
 	unsigned int i;
 
-	area = execmem_pool_grow(pool, nr_chunks, nid);
+	area = pool_grow(pool, nr_chunks, nid);
 	if (!area)
 		return NULL;
-	mutex_lock(&pool->lock);
-	if (execmem_pool_publish(pool, area)) {
-		mutex_unlock(&pool->lock);
-		execmem_area_release(pool, area);
-		return NULL;
-	}
+	spin_lock_irqsave(&pool->lock, flags);
+	execmem_chunks_publish(pool, area);
 	for (i = 0; i < nr_chunks; i++) {
 		struct execmem_chunk *chunk = area->chunks[i];
 		unsigned int n = min_t(unsigned long, nr, EXECMEM_CHUNK_PAGES);
@@ -356,10 +332,8 @@ static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 				      i ? EXECMEM_RUN_CONT : 0);
 		nr -= n;
 	}
-	pool->stats[type].objs++;
-	pool->stats[type].requested += size;
-	pool->stats[type].used += PAGE_ALIGN(size);
-	mutex_unlock(&pool->lock);
+	execmem_account(pool, type, size, PAGE_ALIGN(size), 1);
+	spin_unlock_irqrestore(&pool->lock, flags);
 	return (void *)area->start;
 }
 
@@ -368,118 +342,106 @@ static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
  * @pool: the pool
  * @type: owner type, for accounting and slab separation
  * @size: bytes, 1..range size
- * @nid: preferred NUMA node, or %NUMA_NO_NODE
+ * @nid: preferred NUMA node (one with memory), or %NUMA_NO_NODE
  *
- * Sleeps. Safe with text_mutex held.
+ * Sleeps. Safe with text_mutex held. Nothing that allocates runs under
+ * pool->lock: a slab descriptor or a new area is made before the lock is
+ * taken again.
  *
  * Return: the object, or NULL.
  */
 void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 			 size_t size, int nid)
 {
+	struct execmem_slab *desc = NULL;
 	struct execmem_area *area = NULL;
-	unsigned long addr;
-	int tries;
+	unsigned long addr = 0, flags;
+	int tries = 0, ret;
 
+	might_sleep();
 	if (size > EXECMEM_CHUNK_SIZE)
 		return pool_alloc_large(pool, type, size, nid);
 
 	/*
-	 * Grow at most twice: other allocations may take the new chunk. The
-	 * first attempt takes new pages only from chunks on @nid, so a node
-	 * without room grows a chunk of its own; later attempts take what
-	 * there is (the node may have had no memory for the new chunk).
+	 * The first attempt takes new pages only from chunks on @nid, so a
+	 * node without room grows a chunk of its own, unless growing for
+	 * @nid got memory from another node last time. Grow at most twice:
+	 * other allocations may take the new chunk.
 	 */
-	for (tries = 0; ; tries++) {
-		bool strict = !tries && nid != NUMA_NO_NODE;
+	for (;;) {
+		bool strict;
 
-		mutex_lock(&pool->lock);
-		if (area && execmem_pool_publish(pool, area)) {
-			mutex_unlock(&pool->lock);
-			execmem_area_release(pool, area);
-			return NULL;
+		spin_lock_irqsave(&pool->lock, flags);
+		if (area) {
+			execmem_chunks_publish(pool, area);
+			if (nid != NUMA_NO_NODE && area->nid != nid)
+				__set_bit(nid, pool->remote_nodes);
+			else if (nid != NUMA_NO_NODE)
+				__clear_bit(nid, pool->remote_nodes);
+			area = NULL;
 		}
+		strict = !tries && nid != NUMA_NO_NODE &&
+			 !test_bit(nid, pool->remote_nodes);
 		if (size <= EXECMEM_SLAB_MAX)
-			addr = execmem_slab_alloc(pool, type, size, nid, strict);
+			ret = execmem_slab_alloc(pool, type, size, nid, strict,
+						 &desc, &addr);
 		else
-			addr = pool_alloc_run(pool, type, size, nid, strict);
-		mutex_unlock(&pool->lock);
-		if (addr || tries == 2)
-			return (void *)addr;
-		area = execmem_pool_grow(pool, 1, nid);
+			ret = pool_alloc_run(pool, type, size, nid, strict,
+					     &addr);
+		spin_unlock_irqrestore(&pool->lock, flags);
+
+		if (!ret)
+			break;
+		addr = 0;
+		if (ret == -EAGAIN) {
+			desc = execmem_slab_desc_alloc(size);
+			if (!desc)
+				break;
+			continue;
+		}
+		if (tries++ == 2)
+			break;
+		area = pool_grow(pool, 1, nid);
 		if (!area)
-			return NULL;
+			break;
 	}
+	kfree(desc);
+	return (void *)addr;
 }
 
 /* === Free and trap fill === */
 
-/**
- * execmem_pool_free - free a pool object
- * @ptr: the object's first byte
- *
- * The memory becomes reusable after the deferred trap fill. Never pokes
- * text itself, so it is safe with text_mutex held.
- *
- * Return: 0, -ENOENT if @ptr is not pool memory, -EINVAL (counted as a
- * bad call) if it is but is not the start of a live object (double free,
- * interior pointer).
+/*
+ * Whether a free of this type may fill the memory with traps before it
+ * returns. Filling pokes text, which sleeps and takes text_mutex on x86,
+ * so it must not happen under a lock that nests inside text_mutex, or
+ * under one that reclaim takes while something holds text_mutex and
+ * allocates. The pool cannot see its caller's locks; the types' users
+ * decide:
+ *  - BPF: bpf_prog_pack_free() poked text itself in 6.12 (the invalidate),
+ *    from the same contexts;
+ *  - ftrace: trampolines are freed under ftrace_lock, which nests outside
+ *    text_mutex;
+ *  - kprobes: slots are freed under kprobe_insn_slots.mutex, which nests
+ *    inside text_mutex (register_kprobe()), and with text_mutex held;
+ *  - run-time code generators free under locks of their own that their
+ *    shrinkers take in reclaim (bcachefs' btree cache).
+ * The first two fill at once, the others leave it to the fill worker.
  */
-int execmem_pool_free(void *ptr)
-{
-	unsigned long addr = (unsigned long)ptr;
-	struct execmem_pool *pool = execmem_addr_pool(addr);
-	struct execmem_chunk *chunk;
-	struct execmem_owner owner;
-	struct execmem_page *pg;
-	int ret = -EINVAL;
+static const bool execmem_free_fills[EXECMEM_TYPE_MAX] = {
+	[EXECMEM_BPF]		= true,
+	[EXECMEM_FTRACE]	= true,
+};
 
-	if (!pool)
-		return -ENOENT;
-
-	mutex_lock(&pool->lock);
-	chunk = execmem_chunk_lookup(addr);
-	if (!chunk || chunk->area->pool != pool ||
-	    !chunk_owner(chunk, addr, &owner) || owner.start != addr)
-		goto out;
-	pg = &chunk->pages[execmem_chunk_index(chunk, addr)];
-	if (pg->state == EXECMEM_PG_SLAB) {
-		ret = execmem_slab_free(pool, pg->slab, addr);
-		goto out;
-	}
-	pg->state = EXECMEM_PG_PENDING;
-	list_add_tail(&pg->node, &chunk->pending);
-	if (list_empty(&chunk->pending_node))
-		list_add_tail(&chunk->pending_node, &pool->pending_chunks);
-	pool->stats[owner.type].objs--;
-	pool->stats[owner.type].requested -= owner.size;
-	pool->stats[owner.type].used -= PAGE_ALIGN(owner.size);
-	ret = 0;
-out:
-	/*
-	 * Count before unlocking: a filler already running may make the
-	 * memory reusable as soon as the lock is dropped, and
-	 * execmem_reuse_seq() must have changed by then.
-	 */
-	if (!ret)
-		execmem_count(pool, EXECMEM_FREES, 1);
-	mutex_unlock(&pool->lock);
-	if (ret) {
-		execmem_bad_call(pool);
-		return ret;
-	}
-	trace_execmem_free(addr, owner.type, owner.size);
-	execmem_pool_queue_fill(pool);
-	return 0;
-}
-
-/**
- * execmem_pool_queue_fill - have the worker fill and return freed memory
- * @pool: the pool
+/*
+ * Even for those: not from interrupts, not from reclaim (a shrinker may
+ * free with its own locks held), and not when text_mutex is held, which
+ * may be by the caller.
  */
-void execmem_pool_queue_fill(struct execmem_pool *pool)
+static bool fill_now_allowed(unsigned int type)
 {
-	queue_work(system_unbound_wq, &pool->fill_work);
+	return execmem_free_fills[type] && !in_interrupt() &&
+	       !(current->flags & PF_MEMALLOC) && !mutex_is_locked(&text_mutex);
 }
 
 static void fill(struct execmem_pool *pool, unsigned long addr, size_t len)
@@ -489,8 +451,9 @@ static void fill(struct execmem_pool *pool, unsigned long addr, size_t len)
 	execmem_count(pool, EXECMEM_FILL_BYTES, len);
 }
 
-/* Fill and return one pending run, with the pool lock held on entry/exit. */
-static void fill_one_run(struct execmem_pool *pool, struct execmem_chunk *chunk)
+/* Fill and return one pending run; pool->lock is held on entry and exit. */
+static void fill_one_run(struct execmem_pool *pool, struct execmem_chunk *chunk,
+			 unsigned long *flags)
 {
 	struct execmem_page *pg;
 	unsigned long size, addr;
@@ -505,9 +468,9 @@ static void fill_one_run(struct execmem_pool *pool, struct execmem_chunk *chunk)
 	size = pg->size;
 
 	/* The pages stay PENDING/TAIL, so nobody can use them meanwhile. */
-	mutex_unlock(&pool->lock);
+	spin_unlock_irqrestore(&pool->lock, *flags);
 	fill(pool, addr, PAGE_ALIGN(size));
-	mutex_lock(&pool->lock);
+	spin_lock_irqsave(&pool->lock, *flags);
 
 	left = DIV_ROUND_UP(size, PAGE_SIZE);
 	while (left) {
@@ -524,8 +487,9 @@ static void fill_one_run(struct execmem_pool *pool, struct execmem_chunk *chunk)
 	}
 }
 
-/* Fill the pending objects of one slab, with the pool lock held. */
-static void fill_one_slab(struct execmem_pool *pool, struct execmem_slab *slab)
+/* Fill the pending objects of one slab; pool->lock held on entry/exit. */
+static void fill_one_slab(struct execmem_pool *pool, struct execmem_slab *slab,
+			  unsigned long *flags)
 {
 	DECLARE_BITMAP(done, PAGE_SIZE >> EXECMEM_SLAB_MIN_SHIFT);
 	unsigned int size = slab->cache->size;
@@ -534,12 +498,59 @@ static void fill_one_slab(struct execmem_pool *pool, struct execmem_slab *slab)
 	list_del_init(&slab->pending_node);
 	bitmap_copy(done, slab->pending, slab->nr_objs);
 
-	mutex_unlock(&pool->lock);
+	spin_unlock_irqrestore(&pool->lock, *flags);
 	for_each_set_bitrange(rs, re, done, slab->nr_objs)
 		fill(pool, slab->addr + rs * size, (re - rs) * size);
-	mutex_lock(&pool->lock);
+	spin_lock_irqsave(&pool->lock, *flags);
 
 	execmem_slab_filled(pool, slab, done);
+}
+
+/* Fill everything pending; pool->write_lock is held. */
+static bool pool_drain_locked(struct execmem_pool *pool)
+{
+	unsigned long flags, window;
+	bool any = false;
+
+	lockdep_assert_held(&pool->write_lock);
+
+	spin_lock_irqsave(&pool->lock, flags);
+	for (;;) {
+		struct execmem_chunk *chunk;
+		struct execmem_slab *slab;
+
+		chunk = list_first_entry_or_null(&pool->pending_chunks,
+						 struct execmem_chunk,
+						 pending_node);
+		if (chunk) {
+			fill_one_run(pool, chunk, &flags);
+			any = true;
+			continue;
+		}
+		slab = list_first_entry_or_null(&pool->pending_slabs,
+						struct execmem_slab,
+						pending_node);
+		if (!slab)
+			break;
+		fill_one_slab(pool, slab, &flags);
+		any = true;
+	}
+	window = any ? jiffies_to_usecs(jiffies - pool->pending_since) : 0;
+	if (window > execmem_read(pool, EXECMEM_FILL_WINDOW_MAX_US))
+		atomic_long_set(&pool->counters[EXECMEM_FILL_WINDOW_MAX_US],
+				window);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return any;
+}
+
+/* Fill what is pending unless another writer is busy. */
+static int pool_try_drain(struct execmem_pool *pool)
+{
+	if (!mutex_trylock(&pool->write_lock))
+		return -EBUSY;
+	pool_drain_locked(pool);
+	mutex_unlock(&pool->write_lock);
+	return 0;
 }
 
 /**
@@ -551,28 +562,10 @@ static void fill_one_slab(struct execmem_pool *pool, struct execmem_slab *slab)
  */
 void execmem_pool_drain(struct execmem_pool *pool)
 {
-	mutex_lock(&pool->fill_lock);
-	mutex_lock(&pool->lock);
-	for (;;) {
-		struct execmem_chunk *chunk;
-		struct execmem_slab *slab;
-
-		chunk = list_first_entry_or_null(&pool->pending_chunks,
-						 struct execmem_chunk,
-						 pending_node);
-		if (chunk) {
-			fill_one_run(pool, chunk);
-			continue;
-		}
-		slab = list_first_entry_or_null(&pool->pending_slabs,
-						struct execmem_slab,
-						pending_node);
-		if (!slab)
-			break;
-		fill_one_slab(pool, slab);
-	}
-	mutex_unlock(&pool->lock);
-	mutex_unlock(&pool->fill_lock);
+	lockdep_assert_not_held(&text_mutex);
+	mutex_lock(&pool->write_lock);
+	pool_drain_locked(pool);
+	mutex_unlock(&pool->write_lock);
 }
 
 static void execmem_fill_workfn(struct work_struct *work)
@@ -581,119 +574,95 @@ static void execmem_fill_workfn(struct work_struct *work)
 						 fill_work);
 
 	execmem_pool_drain(pool);
-	mod_delayed_work(system_unbound_wq, &pool->trim_work,
-			 EXECMEM_TRIM_DELAY);
+	execmem_pool_arm_trim(pool);
 }
 
-/* === Releasing empty areas === */
-
-static bool area_empty(struct execmem_area *area)
+/* With pool->lock held: mark the object at @addr pending. */
+static int pool_mark_pending(struct execmem_pool *pool, unsigned long addr,
+			     struct execmem_owner *owner)
 {
-	unsigned int i;
+	struct execmem_chunk *chunk;
+	unsigned int idx;
+	int ret;
 
-	for (i = 0; i < area->nr_chunks; i++)
-		if (!execmem_chunk_empty(area->chunks[i]))
-			return false;
-	return true;
-}
+	ret = pool_owner(pool, addr, 0, owner);
+	if (ret || owner->start != addr)
+		return -EINVAL;
+	if (list_empty(&pool->pending_chunks) &&
+	    list_empty(&pool->pending_slabs))
+		pool->pending_since = jiffies;
+	chunk = execmem_chunk_lookup(addr);
+	idx = execmem_chunk_index(chunk, addr);
+	if (chunk->pages[idx].state == EXECMEM_PG_SLAB)
+		return execmem_slab_free(pool, chunk->pages[idx].slab, addr);
 
-/**
- * execmem_pool_releasable - empty areas beyond the spare
- * @pool: the pool
- * @shrinker: called from the shrinker: do not wait for the pool lock
- *
- * Return: how many areas execmem_pool_trim() would give back now.
- */
-unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker)
-{
-	struct execmem_area *area;
-	unsigned long n = 0;
-
-	/* Reclaim may run under pool->lock: an allocation there sleeps. */
-	if (shrinker) {
-		if (!mutex_trylock(&pool->lock))
-			return 0;
-	} else {
-		mutex_lock(&pool->lock);
-	}
-	list_for_each_entry(area, &pool->areas, node)
-		n += area_empty(area);
-	mutex_unlock(&pool->lock);
-	return n > pool->spare ? n - pool->spare : 0;
+	execmem_pages_set_pending(chunk, idx);
+	if (list_empty(&chunk->pending_node))
+		list_add_tail(&chunk->pending_node, &pool->pending_chunks);
+	execmem_account(pool, owner->type, owner->size,
+			PAGE_ALIGN(owner->size), -1);
+	return 0;
 }
 
 /**
- * execmem_pool_trim - give empty areas back to the page allocator
- * @pool: the pool
- * @keep: empty areas to keep
- * @max: most areas to release
- * @shrinker: called from the shrinker: do not wait for the pool lock
+ * execmem_pool_free - free a pool object
+ * @ptr: the object's first byte
  *
- * Return: areas released.
+ * Safe from any context, with text_mutex held and from shrinkers: takes
+ * only pool->lock, and fills the memory with trap instructions at once
+ * only for the types whose users allow it and where that is safe (see
+ * execmem_free_fills[]); otherwise the fill worker does it. The memory is
+ * reused only after its fill.
+ *
+ * Return: 0, -ENOENT if @ptr is not pool memory, -EINVAL (counted as a
+ * bad call) if it is but is not the start of a live object (double free,
+ * interior pointer).
  */
-unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
-				unsigned long max, bool shrinker)
+int execmem_pool_free(void *ptr)
 {
-	struct execmem_area *area, *tmp;
-	unsigned long n = 0;
-	LIST_HEAD(gone);
+	unsigned long addr = (unsigned long)ptr, flags;
+	struct execmem_pool *pool = execmem_addr_pool(addr);
+	struct execmem_owner owner;
+	int ret;
 
-	if (shrinker) {
-		if (!mutex_trylock(&pool->lock))
-			return 0;
-	} else {
-		mutex_lock(&pool->lock);
-	}
-	/* Newest first: the spare kept is the most recently added area. */
-	list_for_each_entry_safe_reverse(area, tmp, &pool->areas, node) {
-		if (n == max)
-			break;
-		if (!area_empty(area))
-			continue;
-		if (keep) {
-			keep--;
-			continue;
-		}
-		execmem_pool_unpublish(pool, area);
-		list_add(&area->node, &gone);
-		n++;
-	}
-	mutex_unlock(&pool->lock);
+	if (!pool)
+		return -ENOENT;
 
-	if (!n)
+	spin_lock_irqsave(&pool->lock, flags);
+	ret = pool_mark_pending(pool, addr, &owner);
+	/*
+	 * Count before unlocking: a filler already running may make the
+	 * memory reusable as soon as the lock is dropped, and
+	 * execmem_reuse_seq() must have changed by then.
+	 */
+	if (!ret)
+		execmem_count(pool, EXECMEM_FREES, 1);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (ret) {
+		execmem_bad_call(pool);
+		return ret;
+	}
+	trace_execmem_free(addr, owner.type, owner.size);
+
+	if (fill_now_allowed(owner.type) && !pool_try_drain(pool)) {
+		execmem_pool_arm_trim(pool);
 		return 0;
-	/* execmem_addr_pool() may still look at the chunks. */
-	synchronize_rcu();
-	list_for_each_entry_safe(area, tmp, &gone, node) {
-		list_del(&area->node);
-		execmem_area_release(pool, area);
-		if (shrinker)
-			execmem_count(pool, EXECMEM_SHRINKER_RELEASES, 1);
 	}
-	return n;
-}
-
-static void execmem_trim_workfn(struct work_struct *work)
-{
-	struct execmem_pool *pool = container_of(to_delayed_work(work),
-						 struct execmem_pool,
-						 trim_work);
-
-	execmem_pool_trim(pool, pool->spare, ULONG_MAX, false);
+	execmem_count(pool, EXECMEM_DEFERRED_FILLS, 1);
+	queue_work(system_unbound_wq, &pool->fill_work);
+	return 0;
 }
 
 /**
- * execmem_pool_destroy - tear down a pool that no longer has objects
- * @pool: the pool
+ * execmem_pool_reuse_seq - sequence that moves when memory may be reused
+ * @pool: the pool, or NULL
  *
- * Return: 0, or -EBUSY if objects are still live (the pool is left
- * usable).
+ * Return: the sum of frees and areas added, 0 without a pool.
  */
-int execmem_pool_destroy(struct execmem_pool *pool)
+u64 execmem_pool_reuse_seq(struct execmem_pool *pool)
 {
-	flush_work(&pool->fill_work);
-	execmem_pool_drain(pool);
-	cancel_delayed_work_sync(&pool->trim_work);
-	execmem_pool_trim(pool, 0, ULONG_MAX, false);
-	return list_empty(&pool->areas) ? 0 : -EBUSY;
+	if (!pool)
+		return 0;
+	return execmem_read(pool, EXECMEM_FREES) +
+	       execmem_read(pool, EXECMEM_AREAS_ADDED);
 }

@@ -7,7 +7,8 @@
  * requested size of each object live in a kmalloc()ed descriptor, never in
  * the executable page itself.
  *
- * Every function here is called with pool->lock held.
+ * Every function here but execmem_slab_desc_alloc() is called with
+ * pool->lock held, and slab.c is the only writer of slab bitmaps.
  */
 
 #include "internal.h"
@@ -48,40 +49,60 @@ void execmem_slab_init_caches(struct execmem_pool *pool)
 	}
 }
 
-static struct execmem_slab *slab_create(struct execmem_pool *pool,
-					struct execmem_cache *cache, int nid,
-					bool strict)
+static unsigned int slab_nr_objs(size_t size)
 {
-	unsigned int nr = PAGE_SIZE / cache->size;
+	return PAGE_SIZE >> (execmem_slab_class(size) + EXECMEM_SLAB_MIN_SHIFT);
+}
+
+/**
+ * execmem_slab_desc_alloc - allocate a slab descriptor for a size class
+ * @size: an object size of the class, 1..%EXECMEM_SLAB_MAX
+ *
+ * Called without pool->lock: it may reclaim.
+ *
+ * Return: a zeroed descriptor for execmem_slab_alloc(), or NULL.
+ */
+struct execmem_slab *execmem_slab_desc_alloc(size_t size)
+{
+	unsigned int nr = slab_nr_objs(size);
 	size_t words = BITS_TO_LONGS(nr);
-	struct execmem_chunk *chunk;
 	struct execmem_slab *slab;
-	unsigned long addr;
 
 	slab = kzalloc(sizeof(*slab) + 2 * words * sizeof(long) +
 		       nr * sizeof(u16), GFP_KERNEL);
 	if (!slab)
 		return NULL;
-	addr = execmem_pages_alloc(pool, 1, nid, strict);
-	if (!addr) {
-		kfree(slab);
-		return NULL;
-	}
+	slab->nr_objs = nr;
 	slab->used = (unsigned long *)(slab + 1);
 	slab->pending = slab->used + words;
 	slab->sizes = (u16 *)(slab->pending + words);
+	INIT_LIST_HEAD(&slab->pending_node);
+	return slab;
+}
+
+static int slab_create(struct execmem_pool *pool, struct execmem_cache *cache,
+		       int nid, bool strict, struct execmem_slab **desc)
+{
+	struct execmem_slab *slab = *desc;
+	struct execmem_chunk *chunk;
+	unsigned long addr;
+
+	/* Allocating here could enter reclaim under pool->lock. */
+	if (!slab || slab->nr_objs != PAGE_SIZE / cache->size)
+		return -EAGAIN;
+	addr = execmem_pages_alloc(pool, 1, nid, strict);
+	if (!addr)
+		return -ENOMEM;
+	*desc = NULL;
 	slab->cache = cache;
 	slab->addr = addr;
-	slab->nr_objs = nr;
-	INIT_LIST_HEAD(&slab->pending_node);
 
 	chunk = execmem_chunk_lookup(addr);
-	chunk->pages[execmem_chunk_index(chunk, addr)].state = EXECMEM_PG_SLAB;
-	chunk->pages[execmem_chunk_index(chunk, addr)].slab = slab;
+	execmem_pages_set_slab(chunk, execmem_chunk_index(chunk, addr), slab);
 
 	list_add(&slab->node, &cache->partial);
 	cache->nr_slabs++;
-	return slab;
+	return 0;
 }
 
 static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
@@ -102,36 +123,41 @@ static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
  * @size: requested bytes, 1..%EXECMEM_SLAB_MAX
  * @nid: preferred NUMA node for a new slab
  * @strict: take a new slab's page only from a chunk on @nid
+ * @desc: a descriptor from execmem_slab_desc_alloc() for a new slab, or
+ *	  NULL; set to NULL when it is used
+ * @addr: set to the address of the object
  *
- * Return: address of the object, or 0 if the pool needs to grow first.
+ * Return: 0, -EAGAIN if a new slab is needed and @desc is missing (drop
+ * the lock, allocate one, try again), or -ENOMEM if the pool needs to
+ * grow first.
  */
-unsigned long execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
-				 size_t size, int nid, bool strict)
+int execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
+		       size_t size, int nid, bool strict,
+		       struct execmem_slab **desc, unsigned long *addr)
 {
 	struct execmem_cache *cache;
 	struct execmem_slab *slab;
 	unsigned int i;
+	int ret;
 
 	lockdep_assert_held(&pool->lock);
 
 	cache = &pool->caches[type][execmem_slab_class(size)];
-	slab = list_first_entry_or_null(&cache->partial, struct execmem_slab,
-					node);
-	if (!slab) {
-		slab = slab_create(pool, cache, nid, strict);
-		if (!slab)
-			return 0;
+	if (list_empty(&cache->partial)) {
+		ret = slab_create(pool, cache, nid, strict, desc);
+		if (ret)
+			return ret;
 	}
+	slab = list_first_entry(&cache->partial, struct execmem_slab, node);
 	i = find_first_zero_bit(slab->used, slab->nr_objs);
 	__set_bit(i, slab->used);
 	slab->sizes[i] = size;
 	if (++slab->nr_used == slab->nr_objs)
 		list_move(&slab->node, &cache->full);
 	cache->nr_objs++;
-	pool->stats[type].objs++;
-	pool->stats[type].requested += size;
-	pool->stats[type].used += cache->size;
-	return slab->addr + (unsigned long)i * cache->size;
+	execmem_account(pool, type, size, cache->size, 1);
+	*addr = slab->addr + (unsigned long)i * cache->size;
+	return 0;
 }
 
 /**
@@ -184,9 +210,7 @@ int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
 	if (list_empty(&slab->pending_node))
 		list_add_tail(&slab->pending_node, &pool->pending_slabs);
 	cache->nr_objs--;
-	pool->stats[cache->type].objs--;
-	pool->stats[cache->type].requested -= owner.size;
-	pool->stats[cache->type].used -= cache->size;
+	execmem_account(pool, cache->type, owner.size, cache->size, -1);
 	return 0;
 }
 

@@ -8,7 +8,8 @@
 . "$(dirname "$0")/common.sh"
 CC_KIND=${1:?usage: w1-check.sh gcc|llvm}
 kvariant execmem
-FILES=(mm/execmem/api.o mm/execmem/backend.o mm/execmem/pool.o
+FILES=(mm/execmem/api.o mm/execmem/vmalloc.o mm/execmem/backend.o
+       mm/execmem/pool.o mm/execmem/chunks.o
        mm/execmem/pages.o mm/execmem/slab.o mm/execmem/shrinker.o
        mm/execmem/debugfs.o mm/execmem/execmem_test.o
        mm/execmem/trace_test.o arch/x86/kernel/execmem.o

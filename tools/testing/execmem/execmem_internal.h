@@ -33,6 +33,8 @@ typedef unsigned int gfp_t;
 #define GFP_KERNEL		0x1u
 #define __weak			__attribute__((weak))
 #define __init
+#define __initdata
+#define early_param(str, fn)	static int (*__harness_early_param_##fn)(char *) __attribute__((unused)) = fn
 #define __ro_after_init
 #define __counted_by(m)
 #define fallthrough		__attribute__((__fallthrough__))
@@ -94,6 +96,8 @@ typedef struct { unsigned long pgprot; } pgprot_t;
 #define NUMA_NO_NODE	(-1)
 extern int harness_node;
 static inline int numa_node_id(void) { return harness_node; }
+static inline int numa_mem_id(void) { return harness_node; }
+#define MAX_NUMNODES	64
 static inline int in_interrupt(void) { return 0; }
 
 /* === log2 === */
@@ -204,6 +208,18 @@ static inline void list_move_tail(struct list_head *e, struct list_head *h)
 	list_add_tail(e, h);
 }
 
+static inline void list_splice_init(struct list_head *list,
+				    struct list_head *head)
+{
+	if (list->next == list)
+		return;
+	list->next->prev = head;
+	list->prev->next = head->next;
+	head->next->prev = list->prev;
+	head->next = list->next;
+	INIT_LIST_HEAD(list);
+}
+
 static inline int list_empty(const struct list_head *h)
 {
 	return h->next == h;
@@ -284,6 +300,11 @@ static inline unsigned int bitmap_weight(const unsigned long *src,
 }
 
 /* Like the kernel: whole words are copied. */
+static inline void bitmap_zero(unsigned long *dst, unsigned int nbits)
+{
+	memset(dst, 0, BITS_TO_LONGS(nbits) * sizeof(long));
+}
+
 static inline void bitmap_copy(unsigned long *dst, const unsigned long *src,
 			       unsigned int nbits)
 {
@@ -340,16 +361,60 @@ void mutex_lock(struct mutex *m);
 int mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 void harness_lockdep_assert_held(struct mutex *m, const char *file, int line);
+void harness_lockdep_assert_not_held(struct mutex *m, const char *file,
+				     int line);
 #define lockdep_assert_held(m) harness_lockdep_assert_held(m, __FILE__, __LINE__)
+#define lockdep_assert_not_held(m) \
+	harness_lockdep_assert_not_held(m, __FILE__, __LINE__)
+int mutex_is_locked(struct mutex *m);
+
+/* text_mutex: the lock the arch's text poke takes (kernel/extable.c). */
+extern struct mutex text_mutex;
+
+/*
+ * Spinlocks are mutexes here, so that lockdep_assert_held() and the
+ * recursion check cover them. harness_in_atomic counts held spinlocks:
+ * an allocation or a sleep while it is non-zero is a harness error, as
+ * it would be a "sleeping function called from invalid context" splat.
+ */
+typedef struct mutex spinlock_t;
+extern __thread int harness_in_atomic;
+#define spin_lock_init(l)	mutex_init(l)
+#define spin_lock_irqsave(l, f) \
+	do { (f) = 0; mutex_lock(l); harness_in_atomic++; } while (0)
+#define spin_unlock_irqrestore(l, f) \
+	do { (void)(f); harness_in_atomic--; mutex_unlock(l); } while (0)
+#define spin_trylock_irqsave(l, f) \
+	({ (f) = 0; mutex_trylock(l) ? (harness_in_atomic++, 1) : 0; })
+void harness_might_sleep(const char *file, int line);
+#define might_sleep() harness_might_sleep(__FILE__, __LINE__)
+
+/* The current task: only the flags the core reads. */
+#define PF_MEMALLOC	0x00000800
+struct task_struct { unsigned int flags; };
+extern __thread struct task_struct harness_current;
+#define current (&harness_current)
+
+/* Time: jiffies advance by one per read, so windows are non-zero. */
+extern unsigned long harness_jiffies;
+#define jiffies (__atomic_add_fetch(&harness_jiffies, 1, __ATOMIC_RELAXED))
+#define jiffies_to_usecs(j)	((unsigned int)((j) * (1000000 / HZ)))
 
 /* RCU: a reader-writer lock; synchronize_rcu() waits for all readers. */
 void rcu_read_lock(void);
 void rcu_read_unlock(void);
 void synchronize_rcu(void);
+static inline unsigned long get_state_synchronize_rcu(void) { return 0; }
+#define cond_synchronize_rcu(cookie) ((void)(cookie), synchronize_rcu())
 
 /* === Allocation (with failure injection) === */
 
 void *harness_kmalloc(size_t size, bool zero);
+/*
+ * Called by every allocation that may reclaim, as direct reclaim would
+ * call the shrinkers of other subsystems (with PF_MEMALLOC set).
+ */
+extern void (*harness_reclaim_hook)(void);
 void harness_kfree(const void *p);
 #define kmalloc(s, g)	harness_kmalloc(s, false)
 #define kzalloc(s, g)	harness_kmalloc(s, true)

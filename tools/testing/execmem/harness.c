@@ -25,6 +25,9 @@ void harness_reset_knobs(void)
 	hs.fail_size = 0;
 	hs.map_fail_nth = 0;
 	hs.degraded = false;
+	hs.mem_node = -1;
+	harness_copy_hook = NULL;
+	harness_reclaim_hook = NULL;
 }
 
 /* === Printing === */
@@ -127,6 +130,34 @@ void harness_lockdep_assert_held(struct mutex *m, const char *file, int line)
 	printf("# LOCKDEP: %s:%d: lock %p not held\n", file, line, (void *)m);
 }
 
+void harness_lockdep_assert_not_held(struct mutex *m, const char *file,
+				     int line)
+{
+	if (!mutex_mine(m))
+		return;
+	__atomic_fetch_add(&hs.lockdep, 1, __ATOMIC_RELAXED);
+	printf("# LOCKDEP: %s:%d: lock %p held\n", file, line, (void *)m);
+}
+
+int mutex_is_locked(struct mutex *m)
+{
+	return __atomic_load_n(&m->held, __ATOMIC_ACQUIRE);
+}
+
+struct mutex text_mutex = { .m = PTHREAD_MUTEX_INITIALIZER };
+__thread int harness_in_atomic;
+__thread struct task_struct harness_current;
+unsigned long harness_jiffies;
+
+void harness_might_sleep(const char *file, int line)
+{
+	if (!harness_in_atomic)
+		return;
+	__atomic_fetch_add(&hs.lockdep, 1, __ATOMIC_RELAXED);
+	printf("# LOCKDEP: %s:%d: might sleep with a spinlock held\n", file,
+	       line);
+}
+
 static pthread_rwlock_t rcu_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 void rcu_read_lock(void)
@@ -141,6 +172,7 @@ void rcu_read_unlock(void)
 
 void synchronize_rcu(void)
 {
+	might_sleep();
 	pthread_rwlock_wrlock(&rcu_lock);
 	pthread_rwlock_unlock(&rcu_lock);
 }
@@ -160,10 +192,27 @@ static bool harness_alloc_fails(size_t size)
 	return n == hs.fail_nth;
 }
 
+void (*harness_reclaim_hook)(void);
+
+/* Direct reclaim: the shrinkers of other subsystems run here. */
+static void harness_reclaim(void)
+{
+	void (*hook)(void) = harness_reclaim_hook;
+	unsigned int flags = current->flags;
+
+	if (!hook || (flags & PF_MEMALLOC))
+		return;
+	current->flags |= PF_MEMALLOC;
+	hook();
+	current->flags = flags;
+}
+
 void *harness_kmalloc(size_t size, bool zero)
 {
 	void *p;
 
+	might_sleep();
+	harness_reclaim();
 	if (harness_alloc_fails(size))
 		return NULL;
 	p = zero ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
@@ -534,6 +583,8 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 	area->start = aligned;
 	area->huge = !hs.degraded;
 	area->nid = nid == NUMA_NO_NODE ? numa_node_id() : nid;
+	if (hs.mem_node >= 0)	/* the node had no memory: vmalloc fell back */
+		area->nid = hs.mem_node;
 	area->priv = ha;
 	pthread_mutex_lock(&harness_areas_lock);
 	list_add_tail(&ha->node, &harness_areas);
@@ -542,14 +593,14 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 	return 0;
 }
 
-void execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
+int execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
 {
 	struct harness_area *ha = area->priv;
 
 	(void)pool;
 	if (!ha || ha->area != area || ha->start != area->start) {
 		harness_error("backend_unmap of unknown area %p", (void *)area);
-		return;
+		return -EINVAL;
 	}
 	pthread_mutex_lock(&harness_areas_lock);
 	list_del(&ha->node);
@@ -559,6 +610,7 @@ void execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
 	munmap(ha->rw, ha->size);
 	close(ha->fd);
 	free(ha);
+	return 0;
 }
 
 struct harness_area *harness_find_area(unsigned long addr)
@@ -598,12 +650,16 @@ void execmem_backend_fill(void *dst, size_t len)
 	__atomic_fetch_add(&hs.fills, 1, __ATOMIC_RELAXED);
 }
 
+void (*harness_copy_hook)(void *dst);
+
 int execmem_backend_copy(void *dst, const void *src, size_t len)
 {
 	unsigned char *p = poke_addr(dst, len, "copy");
 
 	if (!p)
 		return -EFAULT;
+	if (harness_copy_hook)
+		harness_copy_hook(dst);
 	memcpy(p, src, len);
 	__atomic_fetch_add(&hs.copies, 1, __ATOMIC_RELAXED);
 	return 0;

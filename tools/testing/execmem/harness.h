@@ -30,6 +30,7 @@ struct harness_state {
 	long map_calls;
 	long map_fail_nth;	/* make the nth backend_map from now fail */
 	bool degraded;		/* map areas as degraded (PTEs) */
+	int mem_node;		/* >= 0: every area's memory comes from here */
 	long nr_areas;		/* areas currently mapped */
 	long vmallocs;		/* live execmem_backend_vmalloc() objects */
 	long fills, copies;
@@ -39,6 +40,9 @@ struct harness_state {
 extern struct harness_state hs;
 extern struct list_head harness_areas;
 extern pthread_mutex_t harness_areas_lock;
+
+/* Called by execmem_backend_copy() after its checks, before writing. */
+extern void (*harness_copy_hook)(void *dst);
 
 void harness_reset_knobs(void);
 /* Run pending work: the fill work; the delayed (trim) work if @delayed. */

@@ -17,6 +17,7 @@
 #include "../../../mm/execmem/pool.c"
 #include "../../../mm/execmem/pages.c"
 #include "../../../mm/execmem/slab.c"
+#include "../../../mm/execmem/chunks.c"
 #pragma GCC diagnostic pop
 
 #include "harness.c"

@@ -46,6 +46,17 @@ static long t_warns;	/* WARNs accounted for so far */
 	}								\
 } while (0)
 
+/*
+ * Free as kprobes does, with text_mutex held: the trap fill is deferred
+ * to the worker, which these tests run when they say so.
+ */
+static void free_deferred(void *p)
+{
+	mutex_lock(&text_mutex);
+	execmem_free(p);
+	mutex_unlock(&text_mutex);
+}
+
 static struct execmem_pool *jit_pool(void)
 {
 	return execmem_type_to_pool(EXECMEM_JIT);
@@ -60,6 +71,8 @@ static void quiesce(void)
 	harness_run_work(true);
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
 		execmem_pool_trim(pool, 0, ULONG_MAX, false);
+	/* The release worker unmaps them after the grace period. */
+	harness_run_work(false);
 }
 
 static unsigned long pool_nr_areas(struct execmem_pool *pool)
@@ -148,7 +161,7 @@ static unsigned long free_all_live(void)
 		mutex_unlock(&pool->lock);
 	}
 	for (k = 0; k < n; k++)
-		execmem_free((void *)addrs[k]);
+		free_deferred((void *)addrs[k]);
 	free(addrs);
 	return n;
 }
@@ -175,10 +188,10 @@ static void test_init_routing(void)
 	p = execmem_alloc(EXECMEM_DEFAULT, 5000);
 	T_ASSERT(p);
 	T_EQ(hs.vmallocs, 1);
-	T_EXPECT(!execmem_pool_owns((unsigned long)p));
-	execmem_free(p);
+	T_EXPECT(!is_execmem_pool_text((unsigned long)p));
+	free_deferred(p);
 	T_EQ(hs.vmallocs, 0);
-	execmem_free(NULL);
+	free_deferred(NULL);
 	T_WARNS(0);
 }
 
@@ -228,10 +241,10 @@ static void test_slab_classes(void)
 			T_EQ(pool->stats[EXECMEM_JIT].used - used0,
 			     (unsigned long)(nr + 1) * size);
 			/* Freed: not reusable before the fill. */
-			execmem_free(objs[1]);
+			free_deferred(objs[1]);
 			again = execmem_alloc(EXECMEM_JIT, req);
 			T_ASSERT(again && again != objs[1]);
-			execmem_free(again);
+			free_deferred(again);
 			harness_run_work(false);
 			/* Reusable after the fill: its bit is clear again. */
 			T_EXPECT(!test_bit(1, pg->slab->used));
@@ -241,7 +254,7 @@ static void test_slab_classes(void)
 			T_ASSERT(again);
 			objs[1] = again;
 			for (i = 0; i <= nr; i++)
-				execmem_free(objs[i]);
+				free_deferred(objs[i]);
 			T_EXPECT(page_of(page)->state == EXECMEM_PG_SLAB);
 			harness_run_work(false);
 			/* The empty slab gave its page back. */
@@ -264,9 +277,9 @@ static void test_slab_types_apart(void)
 	T_EXPECT(((unsigned long)a & PAGE_MASK) != ((unsigned long)b & PAGE_MASK));
 	T_EXPECT(((unsigned long)a & PAGE_MASK) != ((unsigned long)c & PAGE_MASK));
 	T_EQ(jit_pool()->stats[EXECMEM_BPF].objs, 1);
-	execmem_free(a);
-	execmem_free(b);
-	execmem_free(c);
+	free_deferred(a);
+	free_deferred(b);
+	free_deferred(c);
 }
 
 static void test_page_runs(void)
@@ -296,7 +309,7 @@ static void test_page_runs(void)
 		T_EQ(chunk->nr_free, EXECMEM_CHUNK_PAGES - n);
 		T_EQ(pool->stats[EXECMEM_JIT].used, PAGE_ALIGN(size));
 		free0 = chunk->nr_free;
-		execmem_free(p);
+		free_deferred(p);
 		T_EQ(chunk->nr_free, free0);
 		harness_run_work(false);
 		T_ASSERT(chunk_one_block(chunk));
@@ -329,7 +342,7 @@ static void test_buddy_coalesce(void)
 
 		seed = seed * 6364136223846793005ULL + 1;
 		j = (seed >> 33) % (10 - i);
-		execmem_free(objs[j]);
+		free_deferred(objs[j]);
 		objs[j] = objs[9 - i];
 		if (i % 3 == 1)
 			harness_run_work(false);
@@ -352,19 +365,19 @@ static void test_best_fit(void)
 	a = execmem_chunk_lookup((unsigned long)x);
 	b = execmem_chunk_lookup((unsigned long)z);
 	T_ASSERT(a != b && execmem_chunk_lookup((unsigned long)w) == b);
-	execmem_free(x);
-	execmem_free(z);
+	free_deferred(x);
+	free_deferred(z);
 	harness_run_work(false);
 	T_ASSERT(chunk_one_block(a));
 	/* A has an order-9 block, B an order-0 hole: B's hole wins. */
 	p = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);
 	T_EXPECT(p == z);
-	execmem_free(p);
+	free_deferred(p);
 	/* Two pages: B's order-1 block, not A. */
 	p = execmem_alloc(EXECMEM_JIT, 2 * PAGE_SIZE);
 	T_EXPECT(execmem_chunk_lookup((unsigned long)p) == b);
-	execmem_free(p);
-	execmem_free(w);
+	free_deferred(p);
+	free_deferred(w);
 }
 
 static void test_large_objects(void)
@@ -406,17 +419,18 @@ static void test_large_objects(void)
 	T_EXPECT(execmem_chunk_lookup((unsigned long)small) == c1);
 	T_EXPECT(execmem_chunk_lookup((unsigned long)tiny) == c1);
 	T_EQ(pool_nr_areas(pool), 1);
-	execmem_free(p);
+	free_deferred(p);
 	harness_run_work(false);
 	T_EXPECT(execmem_chunk_empty(c0));
 	T_ASSERT(all_cc((void *)c0->start, EXECMEM_CHUNK_SIZE));
 	T_ASSERT(all_cc((void *)c1->start, PAGE_SIZE));
 	/* Not released while the tail is in use. */
 	T_EQ(execmem_pool_trim(pool, 0, ULONG_MAX, false), 0);
-	execmem_free(small);
-	execmem_free(tiny);
+	free_deferred(small);
+	free_deferred(tiny);
 	harness_run_work(false);
 	T_EQ(execmem_pool_trim(pool, 0, ULONG_MAX, false), 1);
+	harness_run_work(false);
 	T_EQ(harness_trace.chunk_release - rel0, 1);
 	T_EQ(harness_trace.last_chunk_size, 2 * EXECMEM_CHUNK_SIZE);
 	T_EQ(hs.nr_areas, 0);
@@ -426,8 +440,8 @@ static void test_large_objects(void)
 	T_ASSERT(huge3 && p);
 	T_EQ(hs.nr_areas, 2);
 	T_EXPECT(all_cc(huge3, 3 << 20) && all_cc(p, 2 * EXECMEM_CHUNK_SIZE));
-	execmem_free(huge3);
-	execmem_free(p);
+	free_deferred(huge3);
+	free_deferred(p);
 	quiesce();
 	T_EQ(hs.nr_areas, 0);
 	T_WARNS(0);
@@ -461,9 +475,9 @@ static void test_owner_lookup(void)
 	T_EQ(execmem_pool_lookup(s + 50, 51, &o), -EINVAL);
 	T_EQ(execmem_pool_lookup(s + 128, 1, &o), -EINVAL);
 	T_EQ(execmem_pool_lookup((unsigned long)&local, 1, &o), -ENOENT);
-	execmem_free(p);
+	free_deferred(p);
 	T_EQ(execmem_pool_lookup(a, 1, &o), -EINVAL);
-	execmem_free(q);
+	free_deferred(q);
 	T_EQ(execmem_pool_lookup(s, 1, &o), -EINVAL);
 	T_WARNS(0);
 }
@@ -479,8 +493,8 @@ static void test_lookup_len0_past_end(void)
 	T_ASSERT(p && q);
 	r1 = execmem_pool_lookup((unsigned long)p + 10000, 0, &o);
 	r2 = execmem_pool_lookup((unsigned long)q + 100, 0, &o);
-	execmem_free(p);
-	execmem_free(q);
+	free_deferred(p);
+	free_deferred(q);
 	T_EQ(r1, -EINVAL);
 	T_EQ(r2, -EINVAL);
 }
@@ -500,8 +514,8 @@ static void test_deferred_fill(void)
 	T_ASSERT(p && s);
 	T_EQ(execmem_update(p, code, sizeof(code)), 0);
 	T_EQ(execmem_update(s, code, 200), 0);
-	execmem_free(p);
-	execmem_free(s);
+	free_deferred(p);
+	free_deferred(s);
 	T_EXPECT(harness_work_pending());
 	/* Not filled yet, and not reusable. */
 	T_EXPECT(((unsigned char *)p)[0] == 0x11);
@@ -510,8 +524,8 @@ static void test_deferred_fill(void)
 	s2 = execmem_alloc(EXECMEM_JIT, 200);
 	T_ASSERT(p2 && s2);
 	T_EXPECT(p2 != p && s2 != s);
-	execmem_free(p2);
-	execmem_free(s2);
+	free_deferred(p2);
+	free_deferred(s2);
 	harness_run_work(false);
 	T_EXPECT(all_cc(p, sizeof(code)));
 	T_EXPECT(all_cc(s, 256));
@@ -523,8 +537,8 @@ static void test_deferred_fill(void)
 	s2 = execmem_alloc(EXECMEM_JIT, 200);
 	T_EXPECT(p2 == p || p2 != NULL);
 	T_EXPECT(s2 == s || s2 != NULL);
-	execmem_free(p2);
-	execmem_free(s2);
+	free_deferred(p2);
+	free_deferred(s2);
 	T_WARNS(0);
 }
 
@@ -591,29 +605,29 @@ static void test_bad_calls(void)
 	void *f = execmem_alloc(EXECMEM_JIT, 100);
 
 	T_ASSERT(p && r && f);
-	execmem_free(f);
+	free_deferred(f);
 	harness_run_work(false);
 	f = execmem_alloc(EXECMEM_BPF, 100);	/* another slab: f's slot is free */
 	T_ASSERT(f);
-	execmem_free(f);
+	free_deferred(f);
 	T_WARNS(0);
 	take_snap(&t_snap);
 	bad0 = execmem_read(pool, EXECMEM_BAD_CALLS);
 
 	/* Double free (object pending), then after its fill. */
-	execmem_free(f);
+	free_deferred(f);
 	T_WARNS(1);
 	T_EXPECT(same_snap());
 	/* Interior pointers. */
-	execmem_free((char *)p + 16);
+	free_deferred((char *)p + 16);
 	T_WARNS(1);
-	execmem_free((char *)r + PAGE_SIZE);
+	free_deferred((char *)r + PAGE_SIZE);
 	T_WARNS(1);
-	execmem_free((char *)r + 1);
+	free_deferred((char *)r + 1);
 	T_WARNS(1);
 	T_EXPECT(same_snap());
 	/* Foreign pointer: not pool memory, goes to vfree(), which warns. */
-	execmem_free(&local);
+	free_deferred(&local);
 	T_WARNS(1);
 	T_EXPECT(same_snap());
 	/* Zero and oversized sizes. */
@@ -642,12 +656,12 @@ static void test_bad_calls(void)
 	T_EQ(execmem_read(pool, EXECMEM_BAD_CALLS) - bad0, 4 + 3 + 5);
 	T_EXPECT(same_snap());
 	T_EXPECT(all_cc(p, 100) && all_cc(r, 3 * PAGE_SIZE));
-	execmem_free(p);
-	execmem_free(r);
+	free_deferred(p);
+	free_deferred(r);
 	T_WARNS(0);
 }
 
-/* A rejected execmem_free() is counted in the pool's bad_calls. */
+/* A rejected free_deferred() is counted in the pool's bad_calls. */
 static void test_bad_free_counted(void)
 {
 	struct execmem_pool *pool = jit_pool();
@@ -655,9 +669,9 @@ static void test_bad_free_counted(void)
 	long bad0 = execmem_read(pool, EXECMEM_BAD_CALLS);
 
 	T_ASSERT(p);
-	execmem_free(p);
-	execmem_free(p);
-	execmem_free((char *)p + 1);
+	free_deferred(p);
+	free_deferred(p);
+	free_deferred((char *)p + 1);
 	T_WARNS(2);
 	T_EQ(execmem_read(pool, EXECMEM_BAD_CALLS) - bad0, 2);
 }
@@ -678,7 +692,7 @@ static void test_trim_spare(void)
 	T_EQ(hs.nr_areas, 3);
 	T_EQ(execmem_read(pool, EXECMEM_CHUNKS_HEALTHY), 3);
 	for (i = 0; i < 3; i++)
-		execmem_free(p[i]);
+		free_deferred(p[i]);
 	T_EQ(execmem_pool_releasable(pool, false), 0);
 	harness_run_work(false);
 	T_EQ(execmem_pool_releasable(pool, false), 2);
@@ -690,6 +704,7 @@ static void test_trim_spare(void)
 	rel0 = execmem_read(pool, EXECMEM_AREAS_RELEASED);
 	shr0 = execmem_read(pool, EXECMEM_SHRINKER_RELEASES);
 	T_EQ(execmem_pool_trim(pool, pool->spare, 1, true), 1);
+	harness_run_work(false);
 	T_EQ(execmem_read(pool, EXECMEM_SHRINKER_RELEASES) - shr0, 1);
 	/* The idle trim (delayed work) keeps the spare. */
 	harness_run_work(true);
@@ -699,6 +714,7 @@ static void test_trim_spare(void)
 	T_EQ(execmem_read(pool, EXECMEM_CHUNKS_HEALTHY), 1);
 	T_EQ(execmem_pool_releasable(pool, false), 0);
 	T_EQ(execmem_pool_trim(pool, 0, ULONG_MAX, false), 1);
+	harness_run_work(false);
 	T_EQ(hs.nr_areas, 0);
 	T_EQ(execmem_read(pool, EXECMEM_CHUNKS_HEALTHY), 0);
 	T_WARNS(0);
@@ -732,8 +748,8 @@ static void test_counters_degraded(void)
 	T_EQ(harness_trace.alloc - ta0, 2);
 	T_EQ(execmem_update(p, b, 8), 0);
 	T_EQ(harness_trace.free - tf0, 0);
-	execmem_free(p);
-	execmem_free(q);
+	free_deferred(p);
+	free_deferred(q);
 	T_EQ(harness_trace.free - tf0, 2);
 	quiesce();
 	T_EQ(execmem_read(pool, EXECMEM_CHUNKS_DEGRADED), 0);
@@ -756,10 +772,10 @@ static void fi_sequence(void)
 			T_FAIL("update after injected failure");
 	}
 	for (i = 0; i < 8; i += 2)
-		execmem_free(p[i]);
+		free_deferred(p[i]);
 	harness_run_work(false);
 	for (i = 1; i < 8; i += 2)
-		execmem_free(p[i]);
+		free_deferred(p[i]);
 	harness_run_work(true);
 }
 
@@ -836,8 +852,8 @@ static void test_exec_view_faults(void)
 	T_ASSERT(ha);
 	T_EXPECT(harness_write_faults((void *)(ha->start + ha->size - 1)));
 	T_EXPECT(!harness_has_wx_mapping());
-	execmem_free(p);
-	execmem_free(r);
+	free_deferred(p);
+	free_deferred(r);
 	harness_run_work(true);
 	T_EXPECT(!harness_has_wx_mapping());
 }
@@ -899,12 +915,12 @@ static void test_destroy(void)
 	T_ASSERT(p);
 	T_EQ(execmem_pool_destroy(pool), -EBUSY);
 	T_EQ(execmem_pool_lookup((unsigned long)p, 300, &(struct execmem_owner){0}), 0);
-	execmem_free(p);
+	free_deferred(p);
 	T_EQ(execmem_pool_destroy(pool), 0);
 	T_EQ(hs.nr_areas, 0);
 	p = execmem_alloc(EXECMEM_JIT, 300);	/* still usable */
 	T_ASSERT(p);
-	execmem_free(p);
+	free_deferred(p);
 	T_WARNS(0);
 }
 
@@ -964,6 +980,243 @@ static void test_concurrent_worker(void)
 
 /* === Runner === */
 
+
+/* === Regression tests for the review of 2026-12 === */
+
+static void *reclaim_victim;
+static unsigned int reclaim_freed;
+
+/* A shrinker of another subsystem that frees pool text (bcachefs). */
+static void reclaim_frees_victim(void)
+{
+	void *p = reclaim_victim;
+
+	reclaim_victim = NULL;
+	if (p) {
+		execmem_free(p);
+		reclaim_freed++;
+	}
+}
+
+/*
+ * I8: an allocation the pool makes may enter reclaim, and reclaim may free
+ * pool objects. No allocation runs under pool->lock, so this neither
+ * deadlocks (the old slab_create() allocated under it: recursive lock)
+ * nor allocates under the spinlock (harness_in_atomic).
+ */
+static void test_reclaim_frees(void)
+{
+	unsigned int i;
+	void *p[40];
+
+	reclaim_freed = 0;
+	for (i = 0; i < 40; i++) {
+		reclaim_victim = execmem_alloc(EXECMEM_JIT, 16 << (i % 8));
+		T_ASSERT(reclaim_victim);
+		harness_reclaim_hook = reclaim_frees_victim;
+		/* Every size class needs a new slab: a descriptor allocation. */
+		p[i] = execmem_alloc(EXECMEM_KPROBES, 16 << (i % 8));
+		harness_reclaim_hook = NULL;
+		T_ASSERT(p[i]);
+		if (reclaim_victim)
+			execmem_free(reclaim_victim);
+	}
+	/* At least one new slab per size class, each from reclaim. */
+	T_EXPECT(reclaim_freed >= EXECMEM_NR_CLASSES);
+	for (i = 0; i < 40; i++)
+		execmem_free(p[i]);
+	T_EQ(hs.lockdep, 0);
+}
+
+static void *race_obj, *race_new;
+static bool race_filled;
+
+static void *race_worker(void *arg)
+{
+	(void)arg;
+	harness_run_work(false);
+	__atomic_store_n(&race_filled, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * The owner frees the object while execmem_update() writes it, and the
+ * fill worker runs on another CPU: the filled memory must not be handed
+ * out (and so written) before the update is over.
+ */
+static void race_free_during_copy(void *dst)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	pthread_t t;
+
+	(void)dst;
+	harness_copy_hook = NULL;
+	free_deferred(race_obj);
+	pthread_create(&t, NULL, race_worker, NULL);
+	nanosleep(&ts, NULL);
+	race_new = execmem_alloc(EXECMEM_JIT, 256);
+	pthread_detach(t);
+}
+
+static void test_update_free_race(void)
+{
+	unsigned char buf[256];
+	size_t where;
+
+	memset(buf, 0x90, sizeof(buf));
+	race_obj = execmem_alloc(EXECMEM_JIT, 256);
+	T_ASSERT(race_obj);
+	race_filled = false;
+	harness_copy_hook = race_free_during_copy;
+	/* The write races with the free: it may land, but only in race_obj. */
+	execmem_update(race_obj, buf, sizeof(buf));
+	T_ASSERT(race_new);
+	T_EXPECT(race_new != race_obj);
+	T_EXPECT(bytes_are(race_new, 256, 0xcc, &where));
+	while (!__atomic_load_n(&race_filled, __ATOMIC_ACQUIRE))
+		;
+	/* I4: after the fill, the freed object holds traps again. */
+	T_EXPECT(bytes_are(race_obj, 256, 0xcc, &where));
+	execmem_free(race_new);
+}
+
+/* jit_update() writes only jit_alloc() objects; a zero length is checked. */
+static void test_jit_update_owner(void)
+{
+	static const unsigned char code[] = { 0xc3 };
+	void *bpf = execmem_alloc(EXECMEM_BPF, 64);
+	void *jit = jit_alloc(code, sizeof(code));
+	size_t where;
+
+	T_ASSERT(bpf && jit);
+	T_EQ(jit_update(bpf, code, 1), -EINVAL);
+	T_WARNS(1);
+	T_EXPECT(bytes_are(bpf, 64, 0xcc, &where));
+	T_EQ(jit_update(jit, code, 1), 0);
+	T_EQ(execmem_update((char *)jit + 100, code, 0), -EINVAL);
+	T_WARNS(1);
+	T_EQ(execmem_update((void *)code, code, 0), -EINVAL);
+	T_WARNS(1);
+	T_EQ(execmem_update(jit, code, 0), 0);
+	execmem_free(bpf);
+	jit_free(jit);
+}
+
+/*
+ * Item 10: a BPF free without text_mutex fills before it returns, as
+ * bpf_prog_pack_free() invalidated in 6.12; kprobes and code generators
+ * free under locks of their own, and always defer.
+ */
+static void test_free_fills_now(void)
+{
+	struct execmem_pool *pool = execmem_type_to_pool(EXECMEM_BPF);
+	unsigned char buf[100];
+	long deferred = execmem_read(pool, EXECMEM_DEFERRED_FILLS);
+	size_t where;
+	void *p, *q;
+
+	memset(buf, 0x90, sizeof(buf));
+	p = execmem_alloc(EXECMEM_BPF, 100);
+	q = execmem_alloc(EXECMEM_BPF, 3 * PAGE_SIZE);
+	T_ASSERT(p && q);
+	T_EQ(execmem_update(p, buf, 100), 0);
+	T_EQ(execmem_update(q, buf, 100), 0);
+	execmem_free(p);
+	execmem_free(q);
+	T_EQ(execmem_read(pool, EXECMEM_DEFERRED_FILLS), deferred);
+	T_EXPECT(bytes_are(p, 128, 0xcc, &where));
+	T_EXPECT(bytes_are(q, 3 * PAGE_SIZE, 0xcc, &where));
+	/* Under text_mutex it is deferred, and counted. */
+	p = execmem_alloc(EXECMEM_BPF, 100);
+	T_EQ(execmem_update(p, buf, 100), 0);
+	free_deferred(p);
+	T_EQ(execmem_read(pool, EXECMEM_DEFERRED_FILLS), deferred + 1);
+	T_EXPECT(!bytes_are(p, 100, 0xcc, &where));
+	harness_run_work(false);
+	T_EXPECT(bytes_are(p, 128, 0xcc, &where));
+	/* A kprobe slot: always the worker. */
+	p = execmem_alloc(EXECMEM_KPROBES, 100);
+	T_EQ(execmem_update(p, buf, 100), 0);
+	execmem_free(p);
+	T_EQ(execmem_read(pool, EXECMEM_DEFERRED_FILLS), deferred + 2);
+	harness_run_work(false);
+	T_EXPECT(bytes_are(p, 128, 0xcc, &where));
+}
+
+/*
+ * Item 6: when growing for a node gets memory from another node, later
+ * allocations for that node use the chunk instead of growing again.
+ */
+static void test_node_fallback(void)
+{
+	struct execmem_pool *pool = jit_pool();
+	long added = execmem_read(pool, EXECMEM_AREAS_ADDED);
+	unsigned int i;
+	void *p[20];
+
+	quiesce();
+	added = execmem_read(pool, EXECMEM_AREAS_ADDED);
+	harness_node = 1;
+	hs.mem_node = 0;
+	for (i = 0; i < 20; i++) {
+		p[i] = execmem_alloc(EXECMEM_JIT, 2 * PAGE_SIZE);
+		T_ASSERT(p[i]);
+	}
+	T_EQ(execmem_read(pool, EXECMEM_AREAS_ADDED) - added, 1);
+	for (i = 0; i < 20; i++)
+		execmem_free(p[i]);
+	harness_node = 0;
+	hs.mem_node = -1;
+	/* The grow armed the trim: the idle area goes back by itself. */
+	T_EXPECT(pool->trim_work.work.pending);
+}
+
+/* Item 9: the spare is one chunk, never a whole multi-chunk area. */
+static void test_spare_one_chunk(void)
+{
+	struct execmem_pool *pool = jit_pool();
+	void *p;
+
+	quiesce();
+	T_EQ(hs.nr_areas, 0);
+	p = execmem_alloc(EXECMEM_JIT, 5 * EXECMEM_CHUNK_SIZE - PAGE_SIZE);
+	T_ASSERT(p);
+	T_EQ(hs.nr_areas, 1);
+	execmem_free(p);
+	harness_run_work(false);	/* the fill worker */
+	T_EQ(execmem_pool_releasable(pool, false), 1);
+	T_EQ(execmem_pool_trim(pool, pool->spare, ULONG_MAX, false), 1);
+	harness_run_work(false);
+	T_EQ(hs.nr_areas, 0);
+}
+
+/* The release of a trimmed area waits for its grace period. */
+static void test_release_after_gp(void)
+{
+	struct execmem_pool *pool = jit_pool();
+	unsigned long n;
+	long areas;
+	bool gone;
+	void *p;
+
+	quiesce();
+	p = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);
+	T_ASSERT(p);
+	execmem_free(p);
+	harness_run_work(false);	/* the fill worker */
+	rcu_read_lock();
+	n = execmem_pool_trim(pool, 0, ULONG_MAX, false);
+	/* Unpublished at once, still mapped for the reader. */
+	gone = !is_execmem_pool_text((unsigned long)p);
+	areas = hs.nr_areas;
+	rcu_read_unlock();
+	T_EQ(n, 1);
+	T_EXPECT(gone);
+	T_EQ(areas, 1);
+	harness_run_work(false);
+	T_EQ(hs.nr_areas, 0);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -995,6 +1248,13 @@ static const struct test tests[] = {
 	T(bad_free_counted),
 	T(lookup_len0_past_end),
 	T(grow_leak),
+	T(reclaim_frees),
+	T(update_free_race),
+	T(jit_update_owner),
+	T(free_fills_now),
+	T(node_fallback),
+	T(spare_one_chunk),
+	T(release_after_gp),
 };
 
 int main(int argc, char **argv)
@@ -1009,6 +1269,7 @@ int main(int argc, char **argv)
 	if (getenv("EXECMEM_OPS"))
 		nr_ops = atoi(getenv("EXECMEM_OPS"));
 	hs.verbose = getenv("EXECMEM_VERBOSE");
+	harness_reset_knobs();
 	execmem_init();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {

@@ -155,10 +155,23 @@ static void *model_alloc(struct model *m, int type, size_t size)
 static void model_free_idx(struct model *m, int i)
 {
 	struct mobj o = m->objs[i];
+	struct execmem_pool *pool = o.pool ? execmem_type_to_pool(o.type) : NULL;
+	unsigned long deferred = pool ? execmem_read(pool, EXECMEM_DEFERRED_FILLS) : 0;
+	size_t where;
 
 	execmem_free((void *)o.addr);
 	m->objs[i] = m->objs[--m->n];
-	if (o.pool) {
+	/*
+	 * Filled before execmem_free() returned, unless it was deferred; a
+	 * fill at free time fills everything pending, earlier frees too.
+	 */
+	if (o.pool && !m->concurrent &&
+	    execmem_read(pool, EXECMEM_DEFERRED_FILLS) == deferred) {
+		if (!bytes_are((void *)o.addr, model_used(o.size), 0xcc, &where))
+			MODEL_FAIL(m, "freed object %#lx: byte %zu is not a trap after execmem_free()",
+				   o.addr, where);
+		m->npend = 0;
+	} else if (o.pool) {
 		if (m->npend == m->pcap) {
 			m->pcap = m->pcap ? 2 * m->pcap : 64;
 			m->pend = realloc(m->pend, m->pcap * sizeof(*m->pend));

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execmem chunk store: the pools, their areas of 2 MiB chunks, and the
+ * xarray that finds the chunk of any address in O(1).
+ *
+ * An area is what the backend maps in one go: one chunk when a pool
+ * grows, several adjacent chunks for an object larger than a chunk. An
+ * area is given back only when every chunk in it is empty, and only after
+ * a grace period, because lockless lookups (the unwinder, the extable,
+ * is_execmem_pool_text()) may still be looking at its chunks.
+ *
+ * Nothing here allocates or sleeps under pool->lock: allocating happens
+ * in execmem_chunks_grow() and execmem_chunks_insert(), before the area
+ * is published, and unmapping happens in a worker after the area has
+ * left every list.
+ */
+
+#define pr_fmt(fmt) "execmem: " fmt
+
+#include "internal.h"
+
+/* Every chunk of every pool, indexed by address >> EXECMEM_CHUNK_SHIFT. */
+static DEFINE_XARRAY(execmem_chunks);
+
+/* Delay after the last fill before empty areas beyond the spare go back. */
+#define EXECMEM_TRIM_DELAY	(2 * HZ)
+
+static void execmem_trim_workfn(struct work_struct *work);
+static void execmem_release_workfn(struct work_struct *work);
+
+/**
+ * execmem_chunks_init - set up the chunk store of an empty pool
+ * @pool: the pool
+ * @range: range its chunks are mapped in; must outlive the pool
+ */
+void execmem_chunks_init(struct execmem_pool *pool,
+			 const struct execmem_range *range)
+{
+	unsigned int i;
+
+	pool->range = range;
+	spin_lock_init(&pool->lock);
+	INIT_LIST_HEAD(&pool->areas);
+	INIT_LIST_HEAD(&pool->chunks);
+	INIT_LIST_HEAD(&pool->released);
+	for (i = 0; i < EXECMEM_NR_COUNTERS; i++)
+		atomic_long_set(&pool->counters[i], 0);
+	INIT_DELAYED_WORK(&pool->trim_work, execmem_trim_workfn);
+	INIT_WORK(&pool->release_work, execmem_release_workfn);
+	pool->spare = EXECMEM_SPARE_AREAS;
+}
+
+/* === Areas === */
+
+static void area_free_structs(struct execmem_area *area)
+{
+	unsigned int i;
+
+	for (i = 0; i < area->nr_chunks; i++)
+		kvfree(area->chunks[i]);
+	kfree(area);
+}
+
+/**
+ * execmem_chunks_grow - map a new area, not yet visible to anybody
+ * @pool: the pool
+ * @nr_chunks: chunks in the area
+ * @nid: NUMA node for its memory
+ *
+ * Sleeps and may reclaim: must not be called with pool->lock held. The
+ * caller sets up the pages of the area, then makes it visible with
+ * execmem_chunks_insert() and execmem_chunks_publish().
+ *
+ * Return: the area, or NULL.
+ */
+struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
+					 unsigned int nr_chunks, int nid)
+{
+	struct execmem_area *area;
+	unsigned int i;
+
+	might_sleep();
+	area = kzalloc(struct_size(area, chunks, nr_chunks), GFP_KERNEL);
+	if (!area)
+		return NULL;
+	area->nr_chunks = nr_chunks;
+	area->pool = pool;
+	INIT_LIST_HEAD(&area->node);
+	for (i = 0; i < nr_chunks; i++) {
+		area->chunks[i] = kvzalloc(sizeof(*area->chunks[i]),
+					   GFP_KERNEL);
+		if (!area->chunks[i])
+			goto fail;
+	}
+	if (execmem_backend_map(pool, area, (size_t)nr_chunks <<
+				EXECMEM_CHUNK_SHIFT, nid))
+		goto fail;
+
+	for (i = 0; i < nr_chunks; i++) {
+		struct execmem_chunk *chunk = area->chunks[i];
+
+		chunk->start = area->start + ((unsigned long)i <<
+					      EXECMEM_CHUNK_SHIFT);
+		chunk->area = area;
+		INIT_LIST_HEAD(&chunk->node);
+		INIT_LIST_HEAD(&chunk->pending);
+		INIT_LIST_HEAD(&chunk->pending_node);
+	}
+	execmem_count(pool, EXECMEM_AREAS_ADDED, 1);
+	trace_execmem_chunk_add(area->start, (size_t)nr_chunks <<
+				EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
+	return area;
+fail:
+	area_free_structs(area);
+	return NULL;
+}
+
+static void chunks_erase(struct execmem_area *area, unsigned int nr)
+{
+	while (nr--)
+		xa_erase(&execmem_chunks,
+			 area->chunks[nr]->start >> EXECMEM_CHUNK_SHIFT);
+}
+
+/**
+ * execmem_chunks_insert - make an area's chunks visible to lookups
+ * @area: an area from execmem_chunks_grow() whose pages are set up
+ *
+ * Allocates xarray nodes: must not be called with pool->lock held.
+ *
+ * Return: 0, or a negative error (then pass @area to
+ * execmem_chunks_discard()).
+ */
+int execmem_chunks_insert(struct execmem_area *area)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < area->nr_chunks; i++) {
+		struct execmem_chunk *chunk = area->chunks[i];
+
+		err = xa_err(xa_store(&execmem_chunks,
+				      chunk->start >> EXECMEM_CHUNK_SHIFT,
+				      chunk, GFP_KERNEL));
+		if (err) {
+			chunks_erase(area, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/**
+ * execmem_chunks_publish - let allocations use an inserted area
+ * @pool: the pool, whose lock is held
+ * @area: the area
+ */
+void execmem_chunks_publish(struct execmem_pool *pool,
+			    struct execmem_area *area)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&pool->lock);
+
+	for (i = 0; i < area->nr_chunks; i++)
+		list_add_tail(&area->chunks[i]->node, &pool->chunks);
+	list_add_tail(&area->node, &pool->areas);
+	execmem_count(pool, area->huge ? EXECMEM_CHUNKS_HEALTHY :
+		      EXECMEM_CHUNKS_DEGRADED, area->nr_chunks);
+}
+
+/* Take @area off every list and out of the xarray; release it later. */
+static void area_retire(struct execmem_pool *pool, struct execmem_area *area,
+			bool published)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&pool->lock);
+
+	chunks_erase(area, area->nr_chunks);
+	if (published) {
+		for (i = 0; i < area->nr_chunks; i++)
+			list_del_init(&area->chunks[i]->node);
+		list_del(&area->node);
+		execmem_count(pool, area->huge ? EXECMEM_CHUNKS_HEALTHY :
+			      EXECMEM_CHUNKS_DEGRADED,
+			      -(long)area->nr_chunks);
+	}
+	area->rcu_cookie = get_state_synchronize_rcu();
+	list_add_tail(&area->node, &pool->released);
+}
+
+/**
+ * execmem_chunks_discard - give back an area that was never published
+ * @pool: the pool
+ * @area: an area from execmem_chunks_grow(), inserted or not
+ *
+ * The area is unmapped by the release worker after a grace period.
+ */
+void execmem_chunks_discard(struct execmem_pool *pool,
+			    struct execmem_area *area)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	area_retire(pool, area, false);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	queue_work(system_unbound_wq, &pool->release_work);
+}
+
+static void area_release(struct execmem_pool *pool, struct execmem_area *area)
+{
+	trace_execmem_chunk_release(area->start, (size_t)area->nr_chunks <<
+				    EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
+	if (execmem_backend_unmap(pool, area)) {
+		/* Still executable: keep the memory and the structs. */
+		execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
+		return;
+	}
+	area_free_structs(area);
+	execmem_count(pool, EXECMEM_AREAS_RELEASED, 1);
+}
+
+static void execmem_release_workfn(struct work_struct *work)
+{
+	struct execmem_pool *pool = container_of(work, struct execmem_pool,
+						 release_work);
+	struct execmem_area *area, *tmp;
+	unsigned long flags, cookie;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&pool->lock, flags);
+	list_splice_init(&pool->released, &gone);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (list_empty(&gone))
+		return;
+
+	/* The last one retired has the newest grace-period state. */
+	cookie = list_last_entry(&gone, struct execmem_area, node)->rcu_cookie;
+	cond_synchronize_rcu(cookie);
+	list_for_each_entry_safe(area, tmp, &gone, node) {
+		list_del(&area->node);
+		area_release(pool, area);
+	}
+}
+
+/**
+ * execmem_pool_flush_released - wait until retired areas are unmapped
+ * @pool: the pool
+ */
+void execmem_pool_flush_released(struct execmem_pool *pool)
+{
+	queue_work(system_unbound_wq, &pool->release_work);
+	flush_work(&pool->release_work);
+}
+
+/* === Lookup === */
+
+/**
+ * execmem_chunk_lookup - chunk holding an address
+ * @addr: any address
+ *
+ * The caller holds the owning pool's lock, or an RCU read lock and only
+ * looks at the chunk's immutable fields.
+ *
+ * Return: the chunk, or NULL if @addr is not pool memory.
+ */
+struct execmem_chunk *execmem_chunk_lookup(unsigned long addr)
+{
+	return xa_load(&execmem_chunks, addr >> EXECMEM_CHUNK_SHIFT);
+}
+
+/**
+ * execmem_addr_pool - the pool whose memory holds an address
+ * @addr: any address
+ *
+ * Lockless; any context.
+ *
+ * Return: the pool, or NULL if @addr is not pool memory.
+ */
+struct execmem_pool *execmem_addr_pool(unsigned long addr)
+{
+	struct execmem_chunk *chunk;
+	struct execmem_pool *pool = NULL;
+
+	rcu_read_lock();
+	chunk = execmem_chunk_lookup(addr);
+	if (chunk)
+		pool = chunk->area->pool;
+	rcu_read_unlock();
+	return pool;
+}
+
+/* === Releasing empty areas === */
+
+static bool area_empty(struct execmem_area *area)
+{
+	unsigned int i;
+
+	for (i = 0; i < area->nr_chunks; i++)
+		if (!execmem_chunk_empty(area->chunks[i]))
+			return false;
+	return true;
+}
+
+/* Walk empty areas newest first; the first @keep single-chunk ones stay. */
+static unsigned long pool_scan(struct execmem_pool *pool, unsigned int keep,
+			       unsigned long max, bool retire)
+{
+	struct execmem_area *area, *tmp;
+	unsigned long n = 0;
+
+	list_for_each_entry_safe_reverse(area, tmp, &pool->areas, node) {
+		if (n == max)
+			break;
+		if (!area_empty(area))
+			continue;
+		if (keep && area->nr_chunks == 1) {
+			keep--;
+			continue;
+		}
+		if (retire)
+			area_retire(pool, area, true);
+		n++;
+	}
+	return n;
+}
+
+/**
+ * execmem_pool_releasable - empty areas beyond the spare
+ * @pool: the pool
+ * @shrinker: called from the shrinker: do not wait for the pool lock
+ *
+ * Return: how many areas execmem_pool_trim() would give back now.
+ */
+unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker)
+{
+	unsigned long flags, n;
+
+	if (shrinker) {
+		if (!spin_trylock_irqsave(&pool->lock, flags))
+			return 0;
+	} else {
+		spin_lock_irqsave(&pool->lock, flags);
+	}
+	n = pool_scan(pool, pool->spare, ULONG_MAX, false);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return n;
+}
+
+/**
+ * execmem_pool_trim - give empty areas back to the page allocator
+ * @pool: the pool
+ * @keep: empty single-chunk areas to keep
+ * @max: most areas to release
+ * @shrinker: called from the shrinker: do not wait for the pool lock
+ *
+ * The areas leave the pool at once; they are unmapped by a worker after
+ * a grace period, so this never sleeps and is safe in reclaim.
+ *
+ * Return: areas released.
+ */
+unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
+				unsigned long max, bool shrinker)
+{
+	unsigned long flags, n;
+
+	if (shrinker) {
+		if (!spin_trylock_irqsave(&pool->lock, flags))
+			return 0;
+	} else {
+		spin_lock_irqsave(&pool->lock, flags);
+	}
+	n = pool_scan(pool, keep, max, true);
+	spin_unlock_irqrestore(&pool->lock, flags);
+
+	if (n) {
+		if (shrinker)
+			execmem_count(pool, EXECMEM_SHRINKER_RELEASES, n);
+		queue_work(system_unbound_wq, &pool->release_work);
+	}
+	return n;
+}
+
+/**
+ * execmem_pool_arm_trim - trim the pool once it has been idle for a while
+ * @pool: the pool
+ */
+void execmem_pool_arm_trim(struct execmem_pool *pool)
+{
+	mod_delayed_work(system_unbound_wq, &pool->trim_work,
+			 EXECMEM_TRIM_DELAY);
+}
+
+static void execmem_trim_workfn(struct work_struct *work)
+{
+	struct execmem_pool *pool = container_of(to_delayed_work(work),
+						 struct execmem_pool,
+						 trim_work);
+
+	execmem_pool_trim(pool, pool->spare, ULONG_MAX, false);
+}
+
+/**
+ * execmem_chunks_destroy - give back every empty area, spare included
+ * @pool: the pool
+ *
+ * Return: 0, or -EBUSY if areas with objects are left.
+ */
+int execmem_chunks_destroy(struct execmem_pool *pool)
+{
+	cancel_delayed_work_sync(&pool->trim_work);
+	execmem_pool_trim(pool, 0, ULONG_MAX, false);
+	execmem_pool_flush_released(pool);
+	return list_empty(&pool->areas) ? 0 : -EBUSY;
+}
