@@ -13,7 +13,9 @@
  *
  * usage: bpf_load [nr_ebpf [nr_cbpf]]
  */
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -373,6 +375,65 @@ static void check_kallsyms_and_dump(const int *efd, unsigned int nr_ebpf)
 			close(fd[k]);
 }
 
+/* Read @len bytes of kernel memory at @addr through /proc/kcore. */
+static int kcore_read(unsigned long addr, unsigned char *buf, size_t len)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, n, ret = -1;
+
+	fd = open("/proc/kcore", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		goto out;
+	for (n = 0; n < eh.e_phnum; n++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + n * sizeof(ph)) !=
+		    sizeof(ph))
+			break;
+		if (ph.p_type != PT_LOAD || addr < ph.p_vaddr ||
+		    addr + len > ph.p_vaddr + ph.p_memsz)
+			continue;
+		if (pread(fd, buf, len, ph.p_offset + addr - ph.p_vaddr) ==
+		    (ssize_t)len)
+			ret = 0;
+		break;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/*
+ * I7: /proc/kcore returns the real bytes of pool text (read through the
+ * pool's own read-only mapping, the direct map has no alias of it).
+ */
+static void check_kcore(void)
+{
+	static unsigned char code[65536], core[65536];
+	struct bpf_prog_info info;
+	__u64 ksym = 0;
+	unsigned int len = 0;
+	int fd = load_ebpf(300), ok = 0;
+
+	if (fd >= 0 && !prog_info(fd, &info, &ksym, code, sizeof(code)) &&
+	    info.jited_prog_len && info.jited_prog_len <= sizeof(code)) {
+		len = info.jited_prog_len;
+		if (kcore_read(ksym, core, len))
+			printf("    # /proc/kcore read at 0x%llx failed\n",
+			       (unsigned long long)ksym);
+		else if (memcmp(core, code, len))
+			printf("    # /proc/kcore bytes at 0x%llx differ from the jited dump (first byte %#x, want %#x)\n",
+			       (unsigned long long)ksym, core[0], code[0]);
+		else
+			ok = 1;
+	}
+	result(ok, "kcore_jited", "%u bytes at 0x%llx through /proc/kcore equal the jited dump",
+	       len, (unsigned long long)ksym);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* drop CAP_SYS_ADMIN and CAP_BPF: bpf_jit_limit then applies */
 static int drop_bpf_caps(void)
 {
@@ -587,6 +648,7 @@ int main(int argc, char **argv)
 	result(dm1 == dm0, "directmap4k_loaded", "DirectMap4k %ld -> %ld kB",
 	       dm0, dm1);
 	check_kallsyms_and_dump(efd, nr_ebpf);
+	check_kcore();
 
 	/* Teardown; programs are freed from RCU callbacks and work items. */
 	for (i = 0; i < nr_ebpf; i++)
