@@ -382,23 +382,48 @@ static void execmem_test_text_mutex(struct kunit *test)
 static void execmem_test_numa(struct kunit *test)
 {
 	struct execmem_chunk *chunk;
+	unsigned int i;
 	int nid;
 
 	if (num_online_nodes() < 2)
 		kunit_skip(test, "needs two NUMA nodes, have %d",
 			   num_online_nodes());
 	for_each_online_node(nid) {
-		void *p = execmem_pool_alloc(tpool(test), EXECMEM_JIT,
-					     PAGE_SIZE, nid);
+		unsigned long added = execmem_read(tpool(test),
+						   EXECMEM_AREAS_ADDED);
+		void *p[20];
 
-		KUNIT_ASSERT_NOT_NULL(test, p);
-		chunk = execmem_chunk_lookup((unsigned long)p);
+		if (!node_state(nid, N_MEMORY)) {
+			/*
+			 * A memoryless node: its chunk comes from another
+			 * node, and later allocations for it use that chunk
+			 * instead of growing again.
+			 */
+			for (i = 0; i < ARRAY_SIZE(p); i++) {
+				p[i] = execmem_pool_alloc(tpool(test), EXECMEM_JIT,
+							  2 * PAGE_SIZE, nid);
+				KUNIT_ASSERT_NOT_NULL(test, p[i]);
+			}
+			kunit_info(test, "memoryless node %d: %lu areas for %zu allocations\n",
+				   nid, execmem_read(tpool(test), EXECMEM_AREAS_ADDED) -
+				   added, ARRAY_SIZE(p));
+			KUNIT_EXPECT_LE(test, execmem_read(tpool(test),
+							   EXECMEM_AREAS_ADDED) - added,
+					1UL);
+			for (i = 0; i < ARRAY_SIZE(p); i++)
+				KUNIT_EXPECT_EQ(test, execmem_pool_free(p[i]), 0);
+			continue;
+		}
+		p[0] = execmem_pool_alloc(tpool(test), EXECMEM_JIT, PAGE_SIZE,
+					  nid);
+		KUNIT_ASSERT_NOT_NULL(test, p[0]);
+		chunk = execmem_chunk_lookup((unsigned long)p[0]);
 		KUNIT_EXPECT_EQ(test, chunk->area->nid, nid);
 		KUNIT_EXPECT_TRUE(test, chunk->area->huge);
 #ifdef CONFIG_X86
-		KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p));
+		KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p[0]));
 #endif
-		KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(p[0]), 0);
 	}
 	execmem_pool_drain(tpool(test));
 }

@@ -19,10 +19,13 @@ QEMU=(qemu-system-x86_64 -accel "${EXECMEM_QEMU_ACCEL:-tcg}" -cpu max -m "$MEM" 
       -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
 case "$TOPO" in
 single) ;;
-numa2)	# one socket per node, else the guest WARNs (llc sibling on another node)
+numa2)	# one socket per node, else the guest WARNs (llc sibling on another
+	# node). Node 1 has memory and no CPU, node 2 has CPU 1 and no memory:
+	# that CPU's allocations come from another node.
 	QEMU[8]=2,sockets=2,cores=1,threads=1
 	QEMU+=(-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=1G
-	       -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1) ;;
+	       -numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,memdev=m1
+	       -numa node,nodeid=2,cpus=1) ;;
 *) die "unknown topology $TOPO" ;;
 esac
 # shellcheck disable=SC2206
