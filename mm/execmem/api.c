@@ -127,6 +127,24 @@ u64 execmem_reuse_seq(enum execmem_type type)
 }
 EXPORT_SYMBOL_GPL(execmem_reuse_seq);
 
+/**
+ * execmem_size_roundup - bytes an allocation of a type really takes
+ * @type: an &enum execmem_type
+ * @size: requested bytes
+ *
+ * For charging limits (bpf_jit_limit) with what the memory costs: a ROX
+ * pool rounds objects up to a slab size class or to whole pages.
+ *
+ * Return: @size rounded up as execmem_alloc(@type, @size) rounds it; @size
+ * itself for types not served by a ROX pool.
+ */
+size_t execmem_size_roundup(enum execmem_type type, size_t size)
+{
+	if (!size || !execmem_type_to_pool(type))
+		return size;
+	return execmem_pool_size_roundup(size);
+}
+
 static int execmem_write(void *dst, const void *src, size_t len, int type)
 {
 	int ret = execmem_pool_update(dst, src, len, type);

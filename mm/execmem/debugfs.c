@@ -68,8 +68,7 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 		for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
 			struct execmem_cache *cache = &pool->caches[t][c];
 
-			slab_free[t] += (cache->nr_slabs *
-					 (PAGE_SIZE / cache->size) -
+			slab_free[t] += (cache->nr_slabs * cache->slab_objs -
 					 cache->nr_objs) * cache->size;
 		}
 	}
@@ -87,6 +86,7 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 	}
 	for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
 		unsigned int size = pool->caches[0][c].size;
+		unsigned int per_slab = pool->caches[0][c].slab_objs;
 		unsigned long slabs = 0, objs = 0;
 
 		for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
@@ -98,7 +98,7 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 		seq_printf(m, "pool%u_class%u_live_bytes %lu\n", id, size,
 			   objs * size);
 		seq_printf(m, "pool%u_class%u_free_bytes %lu\n", id, size,
-			   (slabs * (PAGE_SIZE / size) - objs) * size);
+			   (slabs * per_slab - objs) * size);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 }

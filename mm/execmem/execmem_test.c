@@ -149,8 +149,9 @@ static void execmem_test_slab_classes(struct kunit *test)
 	unsigned int c;
 
 	for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
-		size_t size = 1U << (c + EXECMEM_SLAB_MIN_SHIFT);
-		size_t sizes[] = { size, size / 2 + 1, size - 1 };
+		struct execmem_cache *cache = &tpool(test)->caches[EXECMEM_JIT][c];
+		size_t size = cache->size;
+		size_t sizes[] = { size, c ? cache[-1].size + 1 : 1, size - 1 };
 		unsigned int i;
 
 		for (i = 0; i < ARRAY_SIZE(sizes); i++) {
@@ -160,11 +161,15 @@ static void execmem_test_slab_classes(struct kunit *test)
 				continue;
 			KUNIT_EXPECT_EQ(test, execmem_slab_class(sizes[i]),
 					sizes[i] <= 16 ? 0 : (int)c);
+			KUNIT_EXPECT_EQ(test, execmem_pool_size_roundup(sizes[i]),
+					size);
 			a = talloc(test, sizes[i]);
 			b = talloc(test, sizes[i]);
-			KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)a, size));
+			/* Aligned to the largest power of two in the size. */
+			KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)a,
+							   size & -size));
 			KUNIT_EXPECT_TRUE(test, all_trap(a, size));
-			/* Two objects of a class share a page, not overlap. */
+			/* Two objects of a class share a slab, not overlap. */
 			KUNIT_EXPECT_GE(test, abs((long)(a - b)), (long)size);
 			write_pattern(test, a, sizes[i], c);
 			write_pattern(test, b, sizes[i], c + 1);
@@ -175,6 +180,34 @@ static void execmem_test_slab_classes(struct kunit *test)
 	execmem_pool_drain(tpool(test));
 	for (c = 0; c < EXECMEM_NR_CLASSES; c++)
 		KUNIT_EXPECT_EQ(test, tpool(test)->caches[EXECMEM_JIT][c].nr_slabs, 0UL);
+}
+
+/*
+ * Item 9: execmem_size_roundup(), which bpf_jit_limit is charged with, is
+ * what the pool really takes: the sizes the review measured.
+ */
+static void execmem_test_size_roundup(struct kunit *test)
+{
+	static const size_t sizes[] = { 192, 1088, 2112, 4160, 100000 };
+	struct execmem_pool *pool = tpool(test);
+	unsigned int i;
+
+	if (!execmem_is_rox(EXECMEM_BPF))
+		kunit_skip(test, "EXECMEM_BPF is not served by the ROX pool");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		unsigned long used = pool->stats[EXECMEM_BPF].used;
+		void *p = execmem_pool_alloc(pool, EXECMEM_BPF, sizes[i],
+					     NUMA_NO_NODE);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, pool->stats[EXECMEM_BPF].used - used,
+				execmem_size_roundup(EXECMEM_BPF, sizes[i]));
+		KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	}
+	KUNIT_EXPECT_EQ(test, execmem_size_roundup(EXECMEM_BPF, 192), 192UL);
+	KUNIT_EXPECT_EQ(test, execmem_size_roundup(EXECMEM_BPF, 1088), 1536UL);
+	KUNIT_EXPECT_EQ(test, execmem_size_roundup(EXECMEM_BPF, 2112), 3072UL);
+	KUNIT_EXPECT_EQ(test, execmem_size_roundup(EXECMEM_BPF, 4160), 8192UL);
 }
 
 static void execmem_test_slab_packing(struct kunit *test)
@@ -188,7 +221,8 @@ static void execmem_test_slab_packing(struct kunit *test)
 	for (i = 1; i < ARRAY_SIZE(objs); i++)
 		KUNIT_EXPECT_EQ(test, PAGE_ALIGN_DOWN((unsigned long)objs[i]),
 				PAGE_ALIGN_DOWN((unsigned long)objs[0]));
-	KUNIT_EXPECT_EQ(test, tpool(test)->caches[EXECMEM_JIT][2].nr_slabs, 1UL);
+	KUNIT_EXPECT_EQ(test, tpool(test)->caches[EXECMEM_JIT][execmem_slab_class(60)].nr_slabs,
+			1UL);
 	KUNIT_EXPECT_EQ(test, tpool(test)->stats[EXECMEM_JIT].requested,
 			60UL * ARRAY_SIZE(objs));
 	for (i = 0; i < ARRAY_SIZE(objs); i++)
@@ -664,6 +698,7 @@ static struct kunit_case execmem_test_cases[] = {
 	KUNIT_CASE(execmem_test_update_owner),
 	KUNIT_CASE(execmem_test_double_free_released),
 	KUNIT_CASE(execmem_test_slab_classes),
+	KUNIT_CASE(execmem_test_size_roundup),
 	KUNIT_CASE(execmem_test_slab_packing),
 	KUNIT_CASE(execmem_test_page_runs),
 	KUNIT_CASE(execmem_test_coalescing),

@@ -44,11 +44,14 @@
 #define EXECMEM_CHUNK_ORDER	(EXECMEM_CHUNK_SHIFT - PAGE_SHIFT)
 #define EXECMEM_CHUNK_PAGES	BIT(EXECMEM_CHUNK_ORDER)
 
-/* Objects up to half a page go to slab caches, classes 16 B .. PAGE_SIZE/2. */
+/*
+ * Objects up to 3 KiB go to slab caches: powers of two from 16 B and the
+ * sizes halfway between them from 48 B (see slab.c). Larger ones get page
+ * runs.
+ */
 #define EXECMEM_SLAB_MIN_SHIFT	4
-#define EXECMEM_SLAB_MAX_SHIFT	(PAGE_SHIFT - 1)
-#define EXECMEM_SLAB_MAX	BIT(EXECMEM_SLAB_MAX_SHIFT)
-#define EXECMEM_NR_CLASSES	(EXECMEM_SLAB_MAX_SHIFT - EXECMEM_SLAB_MIN_SHIFT + 1)
+#define EXECMEM_SLAB_MAX	3072
+#define EXECMEM_NR_CLASSES	15
 
 /* Empty single-chunk areas kept back from trimming, per pool. */
 #define EXECMEM_SPARE_AREAS	1
@@ -168,7 +171,7 @@ struct execmem_area {
 /* === Slab caches === */
 
 /**
- * struct execmem_slab - one page of equally sized objects
+ * struct execmem_slab - one to three pages of equally sized objects
  * @node: on cache->partial or cache->full
  * @pending_node: on pool->pending_slabs while @nr_pending
  * @cache: owner
@@ -198,6 +201,8 @@ struct execmem_slab {
 /**
  * struct execmem_cache - slabs of one size class for one type
  * @size: object size in bytes
+ * @slab_pages: pages per slab
+ * @slab_objs: objects per slab
  * @type: &enum execmem_type of the objects
  * @partial: slabs with a free object
  * @full: slabs without one
@@ -208,6 +213,8 @@ struct execmem_slab {
  */
 struct execmem_cache {
 	unsigned int size;
+	unsigned short slab_pages;
+	unsigned short slab_objs;
 	unsigned int type;
 	struct list_head partial;
 	struct list_head full;
@@ -381,6 +388,7 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 int execmem_pool_free(void *ptr);
 int execmem_pool_update(void *dst, const void *src, size_t len, int type);
 u64 execmem_pool_reuse_seq(struct execmem_pool *pool);
+size_t execmem_pool_size_roundup(size_t size);
 #else
 static inline void execmem_pools_init(struct execmem_info *info) { }
 static inline struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
@@ -411,6 +419,8 @@ static inline u64 execmem_pool_reuse_seq(struct execmem_pool *pool)
 {
 	return 0;
 }
+
+static inline size_t execmem_pool_size_roundup(size_t size) { return size; }
 #endif
 
 /* pool.c: the object front end */
@@ -421,6 +431,7 @@ void execmem_pool_drain(struct execmem_pool *pool);
 /* slab.c, called with pool->lock held unless noted */
 void execmem_slab_init_caches(struct execmem_pool *pool);
 int execmem_slab_class(size_t size);
+unsigned int execmem_slab_size(size_t size);
 struct execmem_slab *execmem_slab_desc_alloc(size_t size);	/* no lock */
 int execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
 		       size_t size, int nid, bool strict,

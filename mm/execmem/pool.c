@@ -654,6 +654,19 @@ int execmem_pool_free(void *ptr)
 }
 
 /**
+ * execmem_pool_size_roundup - bytes an object takes in a pool
+ * @size: requested bytes, at least 1
+ *
+ * Return: the size of its slab class, or whole pages.
+ */
+size_t execmem_pool_size_roundup(size_t size)
+{
+	if (size <= EXECMEM_SLAB_MAX)
+		return execmem_slab_size(size);
+	return PAGE_ALIGN(size);
+}
+
+/**
  * execmem_pool_reuse_seq - sequence that moves when memory may be reused
  * @pool: the pool, or NULL
  *

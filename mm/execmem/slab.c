@@ -2,16 +2,35 @@
 /*
  * execmem slab caches: sub-page objects packed into pool pages.
  *
- * One cache per type and power-of-two size class (16 B .. PAGE_SIZE / 2).
- * A slab is one pool page; its allocation and pending bitmaps and the
- * requested size of each object live in a kmalloc()ed descriptor, never in
- * the executable page itself.
+ * One cache per type and size class (16 B .. 3 KiB, see
+ * execmem_slab_sizes[]). A slab is one or three pool pages; its allocation
+ * and pending bitmaps and the requested size of each object live in a
+ * kmalloc()ed descriptor, never in the executable pages themselves.
  *
  * Every function here but execmem_slab_desc_alloc() is called with
  * pool->lock held, and slab.c is the only writer of slab bitmaps.
  */
 
 #include "internal.h"
+
+/*
+ * Size classes: powers of two and the sizes halfway between them, so an
+ * object wastes at most a third of its size. A class that does not divide
+ * a page (384, 768, 1536, 3072 B) uses slabs of three pages, which it
+ * divides exactly; 48, 96 and 192 B lose at most 64 B of a page.
+ */
+static const unsigned short execmem_slab_sizes[] = {
+	16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048,
+	3072,
+};
+
+static_assert(ARRAY_SIZE(execmem_slab_sizes) == EXECMEM_NR_CLASSES);
+static_assert(EXECMEM_SLAB_MAX == 3072);
+
+static unsigned int class_slab_pages(unsigned int size)
+{
+	return size >= 384 && size % 3 == 0 ? 3 : 1;
+}
 
 /**
  * execmem_slab_class - size class index for an object size
@@ -22,11 +41,24 @@
  */
 int execmem_slab_class(size_t size)
 {
+	unsigned int c;
+
 	if (!size || size > EXECMEM_SLAB_MAX)
 		return -EINVAL;
-	if (size <= (1U << EXECMEM_SLAB_MIN_SHIFT))
-		return 0;
-	return order_base_2(size) - EXECMEM_SLAB_MIN_SHIFT;
+	for (c = 0; execmem_slab_sizes[c] < size; c++)
+		;
+	return c;
+}
+
+/**
+ * execmem_slab_size - bytes an object of a size takes in its slab
+ * @size: requested bytes, 1..%EXECMEM_SLAB_MAX
+ *
+ * Return: the size of its class.
+ */
+unsigned int execmem_slab_size(size_t size)
+{
+	return execmem_slab_sizes[execmem_slab_class(size)];
 }
 
 /**
@@ -41,7 +73,10 @@ void execmem_slab_init_caches(struct execmem_pool *pool)
 		for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
 			struct execmem_cache *cache = &pool->caches[t][c];
 
-			cache->size = 1U << (c + EXECMEM_SLAB_MIN_SHIFT);
+			cache->size = execmem_slab_sizes[c];
+			cache->slab_pages = class_slab_pages(cache->size);
+			cache->slab_objs = (cache->slab_pages << PAGE_SHIFT) /
+					   cache->size;
 			cache->type = t;
 			INIT_LIST_HEAD(&cache->partial);
 			INIT_LIST_HEAD(&cache->full);
@@ -51,7 +86,9 @@ void execmem_slab_init_caches(struct execmem_pool *pool)
 
 static unsigned int slab_nr_objs(size_t size)
 {
-	return PAGE_SIZE >> (execmem_slab_class(size) + EXECMEM_SLAB_MIN_SHIFT);
+	unsigned int csize = execmem_slab_size(size);
+
+	return (class_slab_pages(csize) << PAGE_SHIFT) / csize;
 }
 
 /**
@@ -86,11 +123,12 @@ static int slab_create(struct execmem_pool *pool, struct execmem_cache *cache,
 	struct execmem_slab *slab = *desc;
 	struct execmem_chunk *chunk;
 	unsigned long addr;
+	unsigned int i;
 
 	/* Allocating here could enter reclaim under pool->lock. */
-	if (!slab || slab->nr_objs != PAGE_SIZE / cache->size)
+	if (!slab || slab->nr_objs != cache->slab_objs)
 		return -EAGAIN;
-	addr = execmem_pages_alloc(pool, 1, nid, strict);
+	addr = execmem_pages_alloc(pool, cache->slab_pages, nid, strict);
 	if (!addr)
 		return -ENOMEM;
 	*desc = NULL;
@@ -98,7 +136,9 @@ static int slab_create(struct execmem_pool *pool, struct execmem_cache *cache,
 	slab->addr = addr;
 
 	chunk = execmem_chunk_lookup(addr);
-	execmem_pages_set_slab(chunk, execmem_chunk_index(chunk, addr), slab);
+	for (i = 0; i < cache->slab_pages; i++)
+		execmem_pages_set_slab(chunk, execmem_chunk_index(chunk, addr) + i,
+				       slab);
 
 	list_add(&slab->node, &cache->partial);
 	cache->nr_slabs++;
@@ -112,7 +152,8 @@ static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
 	WARN_ON_ONCE(!list_empty(&slab->pending_node));
 	list_del(&slab->node);
 	slab->cache->nr_slabs--;
-	execmem_pages_free(chunk, execmem_chunk_index(chunk, slab->addr), 1);
+	execmem_pages_free(chunk, execmem_chunk_index(chunk, slab->addr),
+			   slab->cache->slab_pages);
 	kfree(slab);
 }
 

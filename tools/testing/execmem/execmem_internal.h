@@ -37,6 +37,8 @@ typedef unsigned int gfp_t;
 #define early_param(str, fn)	static int (*__harness_early_param_##fn)(char *) __attribute__((unused)) = fn
 #define __ro_after_init
 #define __counted_by(m)
+#define static_assert(expr, ...)	_Static_assert(expr, #expr)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define fallthrough		__attribute__((__fallthrough__))
 #define EXPORT_SYMBOL_GPL(sym)	extern int __harness_export_##sym
 #define core_initcall(fn)	extern int __harness_initcall_##fn

@@ -202,40 +202,62 @@ static void test_slab_class_fn(void)
 	T_EQ(execmem_slab_class(16), 0);
 	T_EQ(execmem_slab_class(17), 1);
 	T_EQ(execmem_slab_class(32), 1);
-	T_EQ(execmem_slab_class(1025), 7);
-	T_EQ(execmem_slab_class(2048), 7);
-	T_EQ(execmem_slab_class(2049), -EINVAL);
+	T_EQ(execmem_slab_class(33), 2);
+	T_EQ(execmem_slab_class(48), 2);
+	T_EQ(execmem_slab_class(49), 3);
+	T_EQ(execmem_slab_size(192), 192);
+	T_EQ(execmem_slab_size(193), 256);
+	T_EQ(execmem_slab_size(1025), 1536);
+	T_EQ(execmem_slab_size(2049), 3072);
+	T_EQ(execmem_slab_class(3072), EXECMEM_NR_CLASSES - 1);
+	T_EQ(execmem_slab_class(3073), -EINVAL);
+	/* What the review measured: 192, 1088, 2112 and 4160 bytes. */
+	T_EQ(execmem_size_roundup(EXECMEM_BPF, 192), 192);
+	T_EQ(execmem_size_roundup(EXECMEM_BPF, 1088), 1536);
+	T_EQ(execmem_size_roundup(EXECMEM_BPF, 2112), 3072);
+	T_EQ(execmem_size_roundup(EXECMEM_BPF, 4160), 8192);
+	T_EQ(execmem_size_roundup(EXECMEM_DEFAULT, 100), 100);
 }
 
 static void test_slab_classes(void)
 {
 	struct execmem_pool *pool = jit_pool();
-	unsigned int size, half;
+	unsigned int c, half;
 
-	for (size = 16; size <= 2048; size <<= 1) {
+	for (c = 0; c < EXECMEM_NR_CLASSES; c++) {
+		struct execmem_cache *cache = &pool->caches[EXECMEM_JIT][c];
+		unsigned int size = cache->size;
+		unsigned long span = (unsigned long)cache->slab_pages << PAGE_SHIFT;
+
 		for (half = 0; half < 2; half++) {
-			unsigned int req = half ? size / 2 + 1 : size;
-			unsigned int nr = PAGE_SIZE / size, i;
+			unsigned int req = !half ? size :
+					   c ? cache[-1].size + 1 : 1;
+			unsigned int nr = cache->slab_objs, i;
 			void **objs = calloc(nr + 1, sizeof(void *));
 			unsigned long page, used0 = pool->stats[EXECMEM_JIT].used;
 			struct execmem_page *pg;
 			void *again;
 
-			if (req <= 8)
-				req = size;
+			T_EQ(span / size, nr);
+			T_EQ(execmem_size_roundup(EXECMEM_JIT, req), size);
 			for (i = 0; i <= nr; i++) {
 				objs[i] = execmem_alloc(EXECMEM_JIT, req);
 				T_ASSERT(objs[i]);
-				T_EQ((unsigned long)objs[i] % size, 0);
+				/* Aligned to the largest power of two in size. */
+				T_EQ((unsigned long)objs[i] % (size & -size), 0);
 				T_ASSERT(all_cc(objs[i], size));
 			}
-			page = (unsigned long)objs[0] & PAGE_MASK;
-			/* nr objects per slab page, the next one elsewhere. */
+			page = (unsigned long)objs[0];
+			T_EQ(page % PAGE_SIZE, 0);
+			/* nr objects per slab, the next one elsewhere. */
 			for (i = 0; i < nr; i++)
-				T_EQ((unsigned long)objs[i] & PAGE_MASK, page);
-			T_EXPECT(((unsigned long)objs[nr] & PAGE_MASK) != page);
+				T_EQ((unsigned long)objs[i], page + i * size);
+			T_EXPECT((unsigned long)objs[nr] - page >= span);
 			pg = page_of(page);
 			T_ASSERT(pg && pg->state == EXECMEM_PG_SLAB);
+			for (i = 1; i < cache->slab_pages; i++)
+				T_EXPECT(pg[i].state == EXECMEM_PG_SLAB &&
+					 pg[i].slab == pg->slab);
 			T_EQ(pg->slab->nr_objs, nr);
 			T_EQ(pg->slab->cache->size, size);
 			T_EQ(pool->stats[EXECMEM_JIT].used - used0,
@@ -257,10 +279,10 @@ static void test_slab_classes(void)
 				free_deferred(objs[i]);
 			T_EXPECT(page_of(page)->state == EXECMEM_PG_SLAB);
 			harness_run_work(false);
-			/* The empty slab gave its page back. */
+			/* The empty slab gave its pages back. */
 			T_EXPECT(page_of(page)->state != EXECMEM_PG_SLAB);
-			T_EQ(pool->caches[EXECMEM_JIT][execmem_slab_class(req)].nr_slabs, 0);
-			T_ASSERT(all_cc((void *)page, PAGE_SIZE));
+			T_EQ(cache->nr_slabs, 0);
+			T_ASSERT(all_cc((void *)page, span));
 			free(objs);
 		}
 	}
@@ -1011,11 +1033,13 @@ static void test_reclaim_frees(void)
 
 	reclaim_freed = 0;
 	for (i = 0; i < 40; i++) {
-		reclaim_victim = execmem_alloc(EXECMEM_JIT, 16 << (i % 8));
+		size_t size = jit_pool()->caches[0][i % EXECMEM_NR_CLASSES].size;
+
+		reclaim_victim = execmem_alloc(EXECMEM_JIT, size);
 		T_ASSERT(reclaim_victim);
 		harness_reclaim_hook = reclaim_frees_victim;
 		/* Every size class needs a new slab: a descriptor allocation. */
-		p[i] = execmem_alloc(EXECMEM_KPROBES, 16 << (i % 8));
+		p[i] = execmem_alloc(EXECMEM_KPROBES, size);
 		harness_reclaim_hook = NULL;
 		T_ASSERT(p[i]);
 		if (reclaim_victim)

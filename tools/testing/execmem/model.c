@@ -44,15 +44,18 @@ struct model {
 static const int model_pool_types[] = { EXECMEM_JIT, EXECMEM_BPF,
 					EXECMEM_KPROBES };
 
+/* The promised size classes: powers of two and halfway sizes to 3 KiB. */
 static size_t model_used(size_t size)
 {
-	size_t c = 16;
+	static const size_t classes[] = { 16, 32, 48, 64, 96, 128, 192, 256,
+					  384, 512, 768, 1024, 1536, 2048,
+					  3072 };
+	unsigned int i;
 
-	if (size > EXECMEM_SLAB_MAX)
-		return PAGE_ALIGN(size);
-	while (c < size)
-		c <<= 1;
-	return c;
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (size <= classes[i])
+			return classes[i];
+	return PAGE_ALIGN(size);
 }
 
 static void model_init(struct model *m)
@@ -123,7 +126,7 @@ static void *model_alloc(struct model *m, int type, size_t size)
 			MODEL_FAIL(m, "non-pool object %p inside a pool area", p);
 		return p;
 	}
-	align = size > EXECMEM_SLAB_MAX ? PAGE_SIZE : used;
+	align = size > EXECMEM_SLAB_MAX ? PAGE_SIZE : (used & -used);
 	if (a % align)
 		MODEL_FAIL(m, "object %p of %zu bytes not aligned to %lu", p,
 			   size, align);
