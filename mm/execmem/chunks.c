@@ -303,13 +303,22 @@ static bool area_empty(struct execmem_area *area)
 	return true;
 }
 
-/* Walk empty areas newest first; the first @keep single-chunk ones stay. */
+/*
+ * Walk empty areas newest first; the first @keep single-chunk ones stay.
+ * The shrinker only try-locks: reclaim may run where the lock is held.
+ */
 static unsigned long pool_scan(struct execmem_pool *pool, unsigned int keep,
-			       unsigned long max, bool retire)
+			       unsigned long max, bool retire, bool shrinker)
 {
 	struct execmem_area *area, *tmp;
-	unsigned long n = 0;
+	unsigned long n = 0, flags;
 
+	if (shrinker) {
+		if (!spin_trylock_irqsave(&pool->lock, flags))
+			return 0;
+	} else {
+		spin_lock_irqsave(&pool->lock, flags);
+	}
 	list_for_each_entry_safe_reverse(area, tmp, &pool->areas, node) {
 		if (n == max)
 			break;
@@ -323,6 +332,7 @@ static unsigned long pool_scan(struct execmem_pool *pool, unsigned int keep,
 			area_retire(pool, area, true);
 		n++;
 	}
+	spin_unlock_irqrestore(&pool->lock, flags);
 	return n;
 }
 
@@ -335,17 +345,7 @@ static unsigned long pool_scan(struct execmem_pool *pool, unsigned int keep,
  */
 unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker)
 {
-	unsigned long flags, n;
-
-	if (shrinker) {
-		if (!spin_trylock_irqsave(&pool->lock, flags))
-			return 0;
-	} else {
-		spin_lock_irqsave(&pool->lock, flags);
-	}
-	n = pool_scan(pool, pool->spare, ULONG_MAX, false);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return n;
+	return pool_scan(pool, pool->spare, ULONG_MAX, false, shrinker);
 }
 
 /**
@@ -363,16 +363,7 @@ unsigned long execmem_pool_releasable(struct execmem_pool *pool, bool shrinker)
 unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
 				unsigned long max, bool shrinker)
 {
-	unsigned long flags, n;
-
-	if (shrinker) {
-		if (!spin_trylock_irqsave(&pool->lock, flags))
-			return 0;
-	} else {
-		spin_lock_irqsave(&pool->lock, flags);
-	}
-	n = pool_scan(pool, keep, max, true);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	unsigned long n = pool_scan(pool, keep, max, true, shrinker);
 
 	if (n) {
 		if (shrinker)
