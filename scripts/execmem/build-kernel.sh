@@ -1,8 +1,9 @@
 #!/bin/bash
-# build-kernel.sh stock|execmem : configure (if fragments changed), build
-# bzImage + in-tree modules, then (execmem) the external test modules.
+# build-kernel.sh stock|execmem|pooloff : configure (if fragments changed),
+# build bzImage + in-tree modules, then the external test modules.
+# pooloff: the execmem tree with scripts/execmem/pooloff.config on top.
 . "$(dirname "$0")/common.sh"
-VARIANT=${1:?usage: build-kernel.sh stock|execmem}
+VARIANT=${1:?usage: build-kernel.sh stock|execmem|pooloff}
 kvariant "$VARIANT"
 [ -f "$SRC/Makefile" ] || die "$SRC missing (run prepare-tree.sh / make)"
 
@@ -14,20 +15,29 @@ kvariant "$VARIANT"
 # are newer than every copied object), what uses a config symbol that
 # differs (syncconfig touches include/config/<SYMBOL>), and relinks. Without
 # it the second kernel of make demo costs a full pass of ccache lookups.
-# EXECMEM_SEED=0 turns it off.
-seed_from_stock() {
-	local stockobj=$PRISTINE/obj$SUFFIX man=$BUILD/execmem-manifest
-	[ "$VARIANT" = execmem ] && [ "${EXECMEM_SEED:-1}" = 1 ] || return 0
+# The pooloff kernel starts the same way from the execmem objects of the
+# same tree (make check builds those first): only what uses the options
+# pooloff.config changes is rebuilt. EXECMEM_SEED=0 turns both off.
+seed_objects() {
+	local from man=$BUILD/execmem-manifest
+	[ "${EXECMEM_SEED:-1}" = 1 ] || return 0
 	[ ! -e "$OBJ/.config" ] || return 0
-	[ -f "$stockobj/arch/x86/boot/bzImage" ] && [ -f "$man" ] || return 0
-	log "execmem: seeding $OBJ from the stock objects in $stockobj"
+	case "$VARIANT" in
+	execmem) from=$PRISTINE/obj$SUFFIX; [ -f "$man" ] || return 0 ;;
+	pooloff) from=$EXECSRC/obj$SUFFIX ;;
+	*) return 0 ;;
+	esac
+	[ -f "$from/arch/x86/boot/bzImage" ] || return 0
+	log "$VARIANT: seeding $OBJ from the objects in $from"
 	rm -rf "$OBJ" "$OBJ.tmp"
-	cp -a "$stockobj" "$OBJ.tmp"
+	cp -a "$from" "$OBJ.tmp"
 	rm -rf "$OBJ.tmp"/.execmem-* "$OBJ.tmp"/.merge_config.log
 	mv "$OBJ.tmp" "$OBJ"
+	# same tree for pooloff: kbuild's config tracking does the rest
+	[ "$VARIANT" = execmem ] || return 0
 	(cd "$SRC" && sed -n 's/^W //p' "$man" | xargs -r -d '\n' touch -c --)
 }
-seed_from_stock
+seed_objects
 mkdir -p "$OBJ"
 export PATH=/usr/lib/ccache:$PATH
 START=$(date +%s)
@@ -61,6 +71,9 @@ fi
 if [ -n "${EXECMEM_EXTRA_CONFIG:-}" ]; then   # optional extra fragment file
 	cp "$EXECMEM_EXTRA_CONFIG" "$FRAGDIR/30-extra.config"
 fi
+if [ "$VARIANT" = pooloff ]; then   # the ROX pool and what needs it: off
+	cp "$SCRIPTS/pooloff.config" "$FRAGDIR/40-pooloff.config"
+fi
 FRAGS=("$FRAGDIR"/*.config)
 SUM=$( { cat "${FRAGS[@]}"; echo "${KMAKE_CC[*]}"; } | sha256sum | cut -d' ' -f1)
 STAMP=$OBJ/.execmem-config-stamp
@@ -89,9 +102,10 @@ rm -rf "$KODIR"; mkdir -p "$KODIR"
 # in-tree modules of the config (e.g. lib/test_bpf.ko) go along
 find "$OBJ" -path "$KODIR" -prune -o -name '*.ko' -print0 | xargs -0 -r cp -t "$KODIR/"
 MDIR=$SRC/tools/testing/selftests/execmem/modules
-if [ "$VARIANT" = stock ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
-	# the pristine tree has no copy: build the benchmark modules (those
-	# that build without the pool, see modules/Makefile) from a copy
+if [ "$VARIANT" != execmem ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
+	# the pristine tree has no copy, and pooloff must not build into the
+	# execmem kernel's: build the modules (stock: those that build
+	# without the pool, see modules/Makefile) from a copy
 	MDIR=$OBJ/.execmem-modsrc
 	rsync -rlpc --delete "$REPO/tools/testing/selftests/execmem/modules/" "$MDIR/" \
 		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \

@@ -43,12 +43,15 @@ export KBUILD_BUILD_USER=execmem KBUILD_BUILD_HOST=ci
 log() { printf '[execmem] %s\n' "$*" >&2; }
 die() { printf '[execmem] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# kvariant: stock|execmem -> sets SRC, OBJ
+# kvariant: stock|execmem|pooloff -> sets SRC, OBJ
+# pooloff is the execmem tree built with scripts/execmem/pooloff.config on
+# top (CONFIG_EXECMEM_ROX_POOL=n), in objects of its own.
 kvariant() {
 	case "$1" in
 	stock)   SRC=$PRISTINE; OBJ=$PRISTINE/obj$SUFFIX ;;
 	execmem) SRC=$EXECSRC;  OBJ=$EXECSRC/obj$SUFFIX ;;
-	*) die "unknown variant '$1' (stock|execmem)" ;;
+	pooloff) SRC=$EXECSRC;  OBJ=$EXECSRC/obj-pooloff$SUFFIX ;;
+	*) die "unknown variant '$1' (stock|execmem|pooloff)" ;;
 	esac
 }
 
