@@ -565,7 +565,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pool = !access(STATS, R_OK);
-	printf("    # Subtest: bpf_load\n    1..12\n");
+	printf("    # Subtest: bpf_load\n    1..13\n");
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		printf("    # setrlimit: %s\n", strerror(errno));
 	efd = calloc(nr_ebpf, sizeof(*efd));
