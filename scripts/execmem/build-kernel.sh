@@ -99,8 +99,10 @@ kmake || die "$VARIANT kernel build failed"
 # --- external test modules ------------------------------------------------------
 KODIR=$OBJ/.execmem-modules
 rm -rf "$KODIR"; mkdir -p "$KODIR"
-# in-tree modules of the config (e.g. lib/test_bpf.ko) go along
-find "$OBJ" -path "$KODIR" -prune -o -name '*.ko' -print0 | xargs -0 -r cp -t "$KODIR/"
+# in-tree modules of the config (e.g. lib/test_bpf.ko) go along: those in
+# modules.order, not every .ko (seeded objects keep the modules of the
+# config they came from)
+sed -n 's/\.o$/.ko/p' "$OBJ/modules.order" 2>/dev/null | (cd "$OBJ" && xargs -r cp -t "$KODIR/")
 MDIR=$SRC/tools/testing/selftests/execmem/modules
 if [ "$VARIANT" != execmem ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
 	# the pristine tree has no copy, and pooloff must not build into the
