@@ -3,13 +3,15 @@
 #      EXECMEM_BOOT_TIMEOUT (s, default 600), EXECMEM_BOOTS ("single numa2"),
 #      EXECMEM_VERBOSE=1 (stream guest console), EXECMEM_APPEND (extra cmdline),
 #      EXECMEM_EXTRA_CONFIG (extra config fragment file), EXECMEM_BENCH_CONFIG=1 (bench.config).
+#      EXECMEM_SKIP_POOLOFF=1, EXECMEM_SKIP_ARM64=1 (make check lanes, see scripts/execmem/common.sh).
 S := scripts/execmem
 SHELL := /bin/bash
 
 .PHONY: help check demo demo-pool bench deps tree kernel stock harness boot-stock boot-kernel clean distclean
 
 help:
-	@echo 'make check      deps, host harness, execmem kernel + test modules, boots (single, numa2), summary'
+	@echo 'make check      deps, host harness, execmem kernel + test modules, boots (single, numa2),'
+	@echo '               W=1 builds, pool-off kernel + boot, arm64 cross build, summary'
 	@echo 'make demo       deps, stock + execmem kernels, same workload on each (bench.sh quick), side-by-side table'
 	@echo 'make bench      as demo with the longer workload; writes results/<date>-<kernelversion>/ (report.md, SVG)'
 	@echo 'make demo-pool  deps, execmem kernel only, boot with execmem.mode=demo, print the pool demo block'

@@ -1,8 +1,9 @@
 #!/bin/bash
-# build-kernel.sh stock|execmem : configure (if fragments changed), build
-# bzImage + in-tree modules, then (execmem) the external test modules.
+# build-kernel.sh stock|execmem|pooloff : configure (if fragments changed),
+# build bzImage + in-tree modules, then the external test modules.
+# pooloff: the execmem tree with scripts/execmem/pooloff.config on top.
 . "$(dirname "$0")/common.sh"
-VARIANT=${1:?usage: build-kernel.sh stock|execmem}
+VARIANT=${1:?usage: build-kernel.sh stock|execmem|pooloff}
 kvariant "$VARIANT"
 [ -f "$SRC/Makefile" ] || die "$SRC missing (run prepare-tree.sh / make)"
 
@@ -14,20 +15,29 @@ kvariant "$VARIANT"
 # are newer than every copied object), what uses a config symbol that
 # differs (syncconfig touches include/config/<SYMBOL>), and relinks. Without
 # it the second kernel of make demo costs a full pass of ccache lookups.
-# EXECMEM_SEED=0 turns it off.
-seed_from_stock() {
-	local stockobj=$PRISTINE/obj$SUFFIX man=$BUILD/execmem-manifest
-	[ "$VARIANT" = execmem ] && [ "${EXECMEM_SEED:-1}" = 1 ] || return 0
+# The pooloff kernel starts the same way from the execmem objects of the
+# same tree (make check builds those first): only what uses the options
+# pooloff.config changes is rebuilt. EXECMEM_SEED=0 turns both off.
+seed_objects() {
+	local from man=$BUILD/execmem-manifest
+	[ "${EXECMEM_SEED:-1}" = 1 ] || return 0
 	[ ! -e "$OBJ/.config" ] || return 0
-	[ -f "$stockobj/arch/x86/boot/bzImage" ] && [ -f "$man" ] || return 0
-	log "execmem: seeding $OBJ from the stock objects in $stockobj"
+	case "$VARIANT" in
+	execmem) from=$PRISTINE/obj$SUFFIX; [ -f "$man" ] || return 0 ;;
+	pooloff) from=$EXECSRC/obj$SUFFIX ;;
+	*) return 0 ;;
+	esac
+	[ -f "$from/arch/x86/boot/bzImage" ] || return 0
+	log "$VARIANT: seeding $OBJ from the objects in $from"
 	rm -rf "$OBJ" "$OBJ.tmp"
-	cp -a "$stockobj" "$OBJ.tmp"
+	cp -a "$from" "$OBJ.tmp"
 	rm -rf "$OBJ.tmp"/.execmem-* "$OBJ.tmp"/.merge_config.log
 	mv "$OBJ.tmp" "$OBJ"
+	# same tree for pooloff: kbuild's config tracking does the rest
+	[ "$VARIANT" = execmem ] || return 0
 	(cd "$SRC" && sed -n 's/^W //p' "$man" | xargs -r -d '\n' touch -c --)
 }
-seed_from_stock
+seed_objects
 mkdir -p "$OBJ"
 export PATH=/usr/lib/ccache:$PATH
 START=$(date +%s)
@@ -61,6 +71,9 @@ fi
 if [ -n "${EXECMEM_EXTRA_CONFIG:-}" ]; then   # optional extra fragment file
 	cp "$EXECMEM_EXTRA_CONFIG" "$FRAGDIR/30-extra.config"
 fi
+if [ "$VARIANT" = pooloff ]; then   # the ROX pool and what needs it: off
+	cp "$SCRIPTS/pooloff.config" "$FRAGDIR/40-pooloff.config"
+fi
 FRAGS=("$FRAGDIR"/*.config)
 SUM=$( { cat "${FRAGS[@]}"; echo "${KMAKE_CC[*]}"; } | sha256sum | cut -d' ' -f1)
 STAMP=$OBJ/.execmem-config-stamp
@@ -73,36 +86,8 @@ if [ ! -f "$OBJ/.config" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$SUM" ]; then
 		|| { cat "$OBJ/.merge_config.log"; die "merge_config failed"; }
 	kmake olddefconfig >/dev/null
 	# Verify: last assignment of every symbol in the fragments must survive.
-	python3 - "$OBJ/.config" "${FRAGS[@]}" <<'PY' || die "config verification failed (see above)"
-import re, sys
-final = {}
-for l in open(sys.argv[1]):
-    m = re.match(r'^(CONFIG_\w+)=(.*)$', l.rstrip('\n'))
-    if m: final[m.group(1)] = m.group(2)
-    m = re.match(r'^# (CONFIG_\w+) is not set', l)
-    if m: final[m.group(1)] = 'n'
-want = {}
-for f in sys.argv[2:]:
-    for l in open(f):
-        l = l.strip()
-        m = re.match(r'^(CONFIG_\w+)=(.*)$', l)
-        if m: want[m.group(1)] = (m.group(2), f); continue
-        m = re.match(r'^# (CONFIG_\w+) is not set', l)
-        if m: want[m.group(1)] = ('n', f)
-bad = []
-for k, (v, f) in want.items():
-    got = final.get(k, 'n')
-    if v in ('y', 'm'):
-        if got != v: bad.append(f'{k}={v} wanted ({f.rsplit("/",1)[-1]}), got {got}')
-    elif v == 'n':
-        if got in ('y', 'm'): bad.append(f'{k} wanted off ({f.rsplit("/",1)[-1]}), got {got}')
-    elif got != v:
-        print(f'[execmem] config note: {k}={v} wanted, got {got}', file=sys.stderr)
-if bad:
-    print('[execmem] config options dropped or changed (missing dependencies?):', file=sys.stderr)
-    for b in bad: print('  ' + b, file=sys.stderr)
-    sys.exit(1)
-PY
+	python3 "$SCRIPTS/config-verify.py" "$OBJ/.config" "${FRAGS[@]}" \
+		|| die "config verification failed (see above)"
 	echo "$SUM" > "$STAMP"
 fi
 
@@ -114,12 +99,15 @@ kmake || die "$VARIANT kernel build failed"
 # --- external test modules ------------------------------------------------------
 KODIR=$OBJ/.execmem-modules
 rm -rf "$KODIR"; mkdir -p "$KODIR"
-# in-tree modules of the config (e.g. lib/test_bpf.ko) go along
-find "$OBJ" -path "$KODIR" -prune -o -name '*.ko' -print0 | xargs -0 -r cp -t "$KODIR/"
+# in-tree modules of the config (e.g. lib/test_bpf.ko) go along: those in
+# modules.order, not every .ko (seeded objects keep the modules of the
+# config they came from)
+sed -n 's/\.o$/.ko/p' "$OBJ/modules.order" 2>/dev/null | (cd "$OBJ" && xargs -r cp -t "$KODIR/")
 MDIR=$SRC/tools/testing/selftests/execmem/modules
-if [ "$VARIANT" = stock ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
-	# the pristine tree has no copy: build the benchmark modules (those
-	# that build without the pool, see modules/Makefile) from a copy
+if [ "$VARIANT" != execmem ] && [ -d "$REPO/tools/testing/selftests/execmem/modules" ]; then
+	# the pristine tree has no copy, and pooloff must not build into the
+	# execmem kernel's: build the modules (stock: those that build
+	# without the pool, see modules/Makefile) from a copy
 	MDIR=$OBJ/.execmem-modsrc
 	rsync -rlpc --delete "$REPO/tools/testing/selftests/execmem/modules/" "$MDIR/" \
 		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \

@@ -1,6 +1,6 @@
 #!/bin/bash
 # check.sh : host harness -> execmem kernel + modules -> boots (single, numa2)
-# -> W=1 builds (gcc, LLVM) -> summary.
+# -> W=1 builds (gcc, LLVM) -> pool-off kernel + boot -> arm64 build -> summary.
 # Last line: "N passed, N failed[, N skipped]".
 . "$(dirname "$0")/common.sh"
 START=$(date +%s)
@@ -25,9 +25,10 @@ else
 fi
 
 # 2. execmem kernel + test modules
-build_ok=1
+build_ok=1 tree_ok=1
 if ! "$SCRIPTS/prepare-tree.sh"; then
-	build_ok=0; SUMARGS+=(--fail "prepare-tree:overlay/patches failed to apply (see above)")
+	build_ok=0 tree_ok=0
+	SUMARGS+=(--fail "prepare-tree:overlay/patches failed to apply (see above)")
 elif ! "$SCRIPTS/build-kernel.sh" execmem 2>&1 | tee "$LOGS/build-execmem.log"; then
 	build_ok=0; SUMARGS+=(--fail "kernel-build:execmem kernel/modules build failed (build/logs/build-execmem.log)")
 fi
@@ -58,6 +59,36 @@ if [ $build_ok = 1 ] && [ "${EXECMEM_SKIP_W1:-0}" != 1 ]; then
 	done
 fi
 
-# 5. summary
+# 5. lane "pooloff": the same tree with CONFIG_EXECMEM_ROX_POOL=n builds, and
+# boots through the in-guest tests once (single; execmem.check=short: no
+# test_bpf at harden 2, no bench.sh). The tests of the pool report SKIP.
+if [ "${EXECMEM_SKIP_POOLOFF:-0}" = 1 ]; then
+	SUMARGS+=(--skip "pooloff:EXECMEM_SKIP_POOLOFF=1")
+elif [ $tree_ok = 1 ]; then
+	if ! "$SCRIPTS/build-kernel.sh" pooloff 2>&1 | tee "$LOGS/build-pooloff.log"; then
+		SUMARGS+=(--fail "pooloff-build:pool-off kernel/modules build failed (build/logs/build-pooloff.log)")
+	else
+		if ! EXECMEM_APPEND="${EXECMEM_APPEND:-} execmem.check=short" \
+		     "$SCRIPTS/boot.sh" pooloff pooloff check single; then
+			echo "---- last 40 lines of $LOGS/pooloff.log ----"; tail -n 40 "$LOGS/pooloff.log"; echo "----"
+		fi
+		SUMARGS+=("pooloff=$LOGS/pooloff.log")
+	fi
+fi
+
+# 6. lane "arm64": the same tree cross-builds for arm64 (no pool there)
+if [ "${EXECMEM_SKIP_ARM64:-0}" = 1 ]; then
+	SUMARGS+=(--skip "arm64-build:EXECMEM_SKIP_ARM64=1")
+elif [ $tree_ok = 1 ]; then
+	if "$SCRIPTS/build-arm64.sh" > "$LOGS/build-arm64.log" 2>&1; then
+		tail -n 2 "$LOGS/build-arm64.log"
+		SUMARGS+=(--pass "arm64-build")
+	else
+		tail -n 30 "$LOGS/build-arm64.log"
+		SUMARGS+=(--fail "arm64-build:arm64 cross build failed (build/logs/build-arm64.log)")
+	fi
+fi
+
+# 7. summary
 log "elapsed $(( $(date +%s) - START ))s"
 exec python3 "$SCRIPTS/ktap-summary.py" "${SUMARGS[@]}"

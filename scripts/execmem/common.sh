@@ -19,6 +19,20 @@ LOGS=$BUILD/logs
 SCRIPTS=$REPO/scripts/execmem
 JOBS=$(( $(nproc) + 1 ))
 
+# Lanes of make check (check.sh) besides the execmem kernel and its boots.
+# Both are on by default; each has a knob to skip it (reported as SKIP):
+#   EXECMEM_SKIP_POOLOFF=1  no pool-off lane. The lane builds the execmem
+#       tree with scripts/execmem/pooloff.config (CONFIG_EXECMEM_ROX_POOL=n
+#       and the options that need the pool off) in $EXECSRC/obj-pooloff
+#       (kvariant pooloff; seeded from the execmem objects), then boots it
+#       once (single, execmem.check=short: test_bpf at harden 0 only, no
+#       bench.sh), counted in the summary as "pooloff".
+#   EXECMEM_SKIP_ARM64=1    no arm64 lane. The lane cross-builds Image and
+#       modules of the execmem tree for arm64 (build-arm64.sh: tinyconfig +
+#       scripts/execmem/arm64.config, $EXECSRC/obj-arm64, Debian's
+#       gcc-aarch64-linux-gnu; EXECMEM_ARM64_CROSS overrides the
+#       aarch64-linux-gnu- prefix). Build only: "arm64-build" PASS/FAIL.
+
 if [ "${EXECMEM_LLVM:-0}" = 1 ]; then
 	SUFFIX=-llvm
 	KMAKE_CC=(CC="ccache clang" LLVM=1)
@@ -43,12 +57,15 @@ export KBUILD_BUILD_USER=execmem KBUILD_BUILD_HOST=ci
 log() { printf '[execmem] %s\n' "$*" >&2; }
 die() { printf '[execmem] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# kvariant: stock|execmem -> sets SRC, OBJ
+# kvariant: stock|execmem|pooloff -> sets SRC, OBJ
+# pooloff is the execmem tree built with scripts/execmem/pooloff.config on
+# top (CONFIG_EXECMEM_ROX_POOL=n), in objects of its own.
 kvariant() {
 	case "$1" in
 	stock)   SRC=$PRISTINE; OBJ=$PRISTINE/obj$SUFFIX ;;
 	execmem) SRC=$EXECSRC;  OBJ=$EXECSRC/obj$SUFFIX ;;
-	*) die "unknown variant '$1' (stock|execmem)" ;;
+	pooloff) SRC=$EXECSRC;  OBJ=$EXECSRC/obj-pooloff$SUFFIX ;;
+	*) die "unknown variant '$1' (stock|execmem|pooloff)" ;;
 	esac
 }
 

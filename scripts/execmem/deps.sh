@@ -4,7 +4,8 @@
 
 PKGS=(linux-source-6.12 qemu-system-x86 ccache busybox-static flex bison bc
       libelf-dev libssl-dev cpio xz-utils gzip clang lld llvm libclang-rt-14-dev
-      kmod python3 make gcc libc6-dev rsync git gnuplot-nox patch)
+      kmod python3 make gcc libc6-dev rsync git gnuplot-nox patch
+      gcc-aarch64-linux-gnu)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -222,6 +222,8 @@ def main():
     for s in a.skip:
         n, _, why = s.partition(':')
         c.add('skip', n, why)
+    for n in a.passes:
+        print(f'PASS {n}')
     for n, why in c.fails:
         print(f'FAIL {n}' + (f' -- {why}' if why else ''))
     for n, why in c.skips:
