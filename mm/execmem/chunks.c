@@ -19,8 +19,12 @@
 
 #include "internal.h"
 
-/* Every chunk of every pool, indexed by address >> EXECMEM_CHUNK_SHIFT. */
-static DEFINE_XARRAY(execmem_chunks);
+/*
+ * Every chunk of every pool, indexed by address >> EXECMEM_CHUNK_SHIFT.
+ * Its lock is taken under pool->lock, which frees take with interrupts
+ * off, so it is IRQ-safe too.
+ */
+static DEFINE_XARRAY_FLAGS(execmem_chunks, XA_FLAGS_LOCK_IRQ);
 
 /* Delay after the last fill before empty areas beyond the spare go back. */
 #define EXECMEM_TRIM_DELAY	(2 * HZ)
@@ -115,6 +119,7 @@ fail:
 	return NULL;
 }
 
+/* With interrupts off (under pool->lock). */
 static void chunks_erase(struct execmem_area *area, unsigned int nr)
 {
 	while (nr--)
@@ -139,11 +144,14 @@ int execmem_chunks_insert(struct execmem_area *area)
 	for (i = 0; i < area->nr_chunks; i++) {
 		struct execmem_chunk *chunk = area->chunks[i];
 
-		err = xa_err(xa_store(&execmem_chunks,
-				      chunk->start >> EXECMEM_CHUNK_SHIFT,
-				      chunk, GFP_KERNEL));
+		err = xa_err(xa_store_irq(&execmem_chunks,
+					  chunk->start >> EXECMEM_CHUNK_SHIFT,
+					  chunk, GFP_KERNEL));
 		if (err) {
-			chunks_erase(area, i);
+			while (i--)
+				xa_erase_irq(&execmem_chunks,
+					     area->chunks[i]->start >>
+					     EXECMEM_CHUNK_SHIFT);
 			return err;
 		}
 	}

@@ -402,7 +402,8 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 		if (tries++ == 2)
 			break;
 		area = pool_grow(pool, 1, nid);
-		if (!area)
+		/* No new chunk: other nodes' chunks still serve. */
+		if (!area && (!strict || tries > 1))
 			break;
 	}
 	kfree(desc);

@@ -435,6 +435,10 @@ struct xarray {
 #define DEFINE_XARRAY(name) \
 	struct xarray name = { .lock = PTHREAD_MUTEX_INITIALIZER }
 
+#define DEFINE_XARRAY_FLAGS(name, flags) DEFINE_XARRAY(name)
+#define XA_FLAGS_LOCK_IRQ	0
+#define xa_store_irq(xa, i, e, g)	xa_store(xa, i, e, g)
+#define xa_erase_irq(xa, i)		xa_erase(xa, i)
 void *xa_load(struct xarray *xa, unsigned long index);
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
 void *xa_erase(struct xarray *xa, unsigned long index);

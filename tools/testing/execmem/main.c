@@ -1195,6 +1195,25 @@ static void test_node_fallback(void)
 	T_EXPECT(pool->trim_work.work.pending);
 }
 
+/* A node's grow fails: chunks of other nodes still serve it. */
+static void test_node_grow_fails(void)
+{
+	void *a, *b;
+
+	quiesce();
+	a = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);	/* a chunk on node 0 */
+	T_ASSERT(a);
+	harness_node = 1;
+	hs.map_fail_nth = hs.map_calls + 1;
+	b = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);
+	harness_node = 0;
+	hs.map_fail_nth = 0;
+	T_ASSERT(b);
+	T_EQ(execmem_chunk_lookup((unsigned long)b)->area->nid, 0);
+	execmem_free(a);
+	execmem_free(b);
+}
+
 /* Item 9: the spare is one chunk, never a whole multi-chunk area. */
 static void test_spare_one_chunk(void)
 {
@@ -1278,6 +1297,7 @@ static const struct test tests[] = {
 	T(free_fills_now),
 	T(node_fallback),
 	T(spare_one_chunk),
+	T(node_grow_fails),
 	T(release_after_gp),
 };
 
