@@ -85,10 +85,10 @@ void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size)
 void execmem_backend_vfree(void *ptr)
 {
 	struct vm_struct *vm = find_vm_area(ptr);
+	bool ours = !vm || (kasan_reset_tag(vm->addr) == kasan_reset_tag(ptr) &&
+			    (vm->flags & VM_FLUSH_RESET_PERMS));
 
-	if (WARN(vm && (kasan_reset_tag(vm->addr) != kasan_reset_tag(ptr) ||
-		       !(vm->flags & VM_FLUSH_RESET_PERMS)),
-		 "execmem: free of %p, which execmem_alloc() did not return\n",
+	if (WARN(!ours, "execmem: free of %p, which execmem_alloc() did not return\n",
 		 ptr))
 		return;
 	vfree(ptr);
