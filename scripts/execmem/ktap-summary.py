@@ -197,7 +197,7 @@ def main():
     ap.add_argument('--no-tests-ok', action='store_true',
                     help='do not fail a boot that reports zero results')
     ap.add_argument('boots', nargs='*')
-    a = ap.parse_args()
+    a = ap.parse_intermixed_args()
     c = Counts()
     if a.harness_skip:
         c.add('skip', 'host-harness', a.harness_skip)
