@@ -374,10 +374,9 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 		spin_lock_irqsave(&pool->lock, flags);
 		if (area) {
 			execmem_chunks_publish(pool, area);
-			if (nid != NUMA_NO_NODE && area->nid != nid)
-				__set_bit(nid, pool->remote_nodes);
-			else if (nid != NUMA_NO_NODE)
-				__clear_bit(nid, pool->remote_nodes);
+			if (nid != NUMA_NO_NODE)
+				__assign_bit(nid, pool->remote_nodes,
+					     area->nid != nid);
 			area = NULL;
 		}
 		strict = !tries && nid != NUMA_NO_NODE &&
@@ -508,7 +507,7 @@ static void fill_one_slab(struct execmem_pool *pool, struct execmem_slab *slab,
 }
 
 /* Fill everything pending; pool->write_lock is held. */
-static bool pool_drain_locked(struct execmem_pool *pool)
+static void pool_drain_locked(struct execmem_pool *pool)
 {
 	unsigned long flags, window;
 	bool any = false;
@@ -541,7 +540,6 @@ static bool pool_drain_locked(struct execmem_pool *pool)
 		atomic_long_set(&pool->counters[EXECMEM_FILL_WINDOW_MAX_US],
 				window);
 	spin_unlock_irqrestore(&pool->lock, flags);
-	return any;
 }
 
 /* Fill what is pending unless another writer is busy. */

@@ -271,6 +271,15 @@ static inline void __clear_bit(unsigned long nr, unsigned long *addr)
 	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
 }
 
+static inline void __assign_bit(unsigned long nr, unsigned long *addr,
+				bool value)
+{
+	if (value)
+		__set_bit(nr, addr);
+	else
+		__clear_bit(nr, addr);
+}
+
 static inline bool test_bit(unsigned long nr, const unsigned long *addr)
 {
 	return addr[BIT_WORD(nr)] & BIT_MASK(nr);
