@@ -36,26 +36,75 @@ early_param("execmem.pool", execmem_pool_param);
 
 /* === Public interface === */
 
-void *execmem_alloc(enum execmem_type type, size_t size)
+static void *alloc(enum execmem_type type, size_t size, u64 *flush_seq)
 {
 	struct execmem_pool *pool = execmem_type_to_pool(type);
 	void *p;
 
-	if (!pool)
+	if (!pool) {
+		if (flush_seq)
+			*flush_seq = 1;
 		return execmem_backend_vmalloc(&execmem_info->ranges[type],
 					       size);
+	}
 	if (WARN(!size || size > pool->range->end - pool->range->start,
 		 "execmem: bad allocation size %zu for type %d\n", size, type)) {
 		execmem_bad_call(pool);
 		return NULL;
 	}
-	p = execmem_pool_alloc(pool, type, size, numa_mem_id());
+	if (flush_seq)
+		p = execmem_pool_alloc_clean(pool, type, size, numa_mem_id(),
+					     flush_seq);
+	else
+		p = execmem_pool_alloc(pool, type, size, numa_mem_id());
 	if (!p) {
 		pr_warn_ratelimited("unable to allocate %zu bytes\n", size);
 		return NULL;
 	}
 	trace_execmem_alloc((unsigned long)p, type, size);
 	return p;
+}
+
+void *execmem_alloc(enum execmem_type type, size_t size)
+{
+	return alloc(type, size, NULL);
+}
+
+/**
+ * execmem_alloc_clean - allocate executable memory that held no freed code
+ *			 since the last branch predictor flush, if possible
+ * @type: type of the allocation
+ * @size: how many bytes of memory are required
+ * @flush_seq: set to 0 if the memory is clean; otherwise the caller must
+ *	       flush the branch predictors before the code in it can run,
+ *	       and then pass this value to execmem_flushed()
+ *
+ * For code that must not run where predictions trained by earlier code
+ * may still point (classic BPF from unprivileged users): memory freed by
+ * any user of the pool is dirty until the next flush, fresh memory too.
+ * Without a ROX pool for @type, the memory is always reported dirty.
+ *
+ * Return: the memory, as execmem_alloc() gives it, or NULL.
+ */
+void *execmem_alloc_clean(enum execmem_type type, size_t size, u64 *flush_seq)
+{
+	return alloc(type, size, flush_seq);
+}
+
+/**
+ * execmem_flushed - report a branch predictor flush
+ * @type: the type execmem_alloc_clean() was called for
+ * @flush_seq: the value it returned, read before the flush began
+ *
+ * Makes all free memory of the pool serving @type clean again, unless
+ * some became dirty after @flush_seq was read.
+ */
+void execmem_flushed(enum execmem_type type, u64 flush_seq)
+{
+	struct execmem_pool *pool = execmem_type_to_pool(type);
+
+	if (pool)
+		execmem_pool_flushed(pool, flush_seq);
 }
 
 void execmem_free(void *ptr)
@@ -108,24 +157,6 @@ bool is_execmem_pool_text(unsigned long addr)
 	return execmem_addr_pool(addr);
 }
 EXPORT_SYMBOL_GPL(is_execmem_pool_text);
-
-/**
- * execmem_reuse_seq - detect possible reuse of memory that held other code
- * @type: an &enum execmem_type served by a ROX pool
- *
- * The value changes whenever the pool serving @type frees an object or
- * maps new memory, so memory handed out by execmem_alloc() may have held
- * other code since a caller last read it. A caller that must flush a
- * branch predictor before running code in such memory reads it after
- * allocating and flushes if it differs from the value at its last flush.
- *
- * Return: a sequence number, 0 if @type has no ROX pool.
- */
-u64 execmem_reuse_seq(enum execmem_type type)
-{
-	return execmem_pool_reuse_seq(execmem_type_to_pool(type));
-}
-EXPORT_SYMBOL_GPL(execmem_reuse_seq);
 
 /**
  * execmem_size_roundup - bytes an allocation of a type really takes

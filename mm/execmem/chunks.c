@@ -61,7 +61,7 @@ static void area_free_structs(struct execmem_area *area)
 	unsigned int i;
 
 	for (i = 0; i < area->nr_chunks; i++)
-		kvfree(area->chunks[i]);
+		kfree(area->chunks[i]);
 	kfree(area);
 }
 
@@ -91,8 +91,7 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 	area->pool = pool;
 	INIT_LIST_HEAD(&area->node);
 	for (i = 0; i < nr_chunks; i++) {
-		area->chunks[i] = kvzalloc(sizeof(*area->chunks[i]),
-					   GFP_KERNEL);
+		area->chunks[i] = kzalloc(sizeof(*area->chunks[i]), GFP_KERNEL);
 		if (!area->chunks[i])
 			goto fail;
 	}
@@ -107,7 +106,6 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 					      EXECMEM_CHUNK_SHIFT);
 		chunk->area = area;
 		INIT_LIST_HEAD(&chunk->node);
-		INIT_LIST_HEAD(&chunk->pending);
 		INIT_LIST_HEAD(&chunk->pending_node);
 	}
 	execmem_count(pool, EXECMEM_AREAS_ADDED, 1);

@@ -9,6 +9,7 @@
 #ifndef __MM_EXECMEM_EXECMEM_INTERNAL_H
 #define __MM_EXECMEM_EXECMEM_INTERNAL_H
 
+#include <linux/bitfield.h>
 #include <linux/bitmap.h>
 #include <linux/bug.h>
 #include <linux/cleanup.h>
@@ -20,7 +21,9 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>

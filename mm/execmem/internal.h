@@ -61,7 +61,7 @@
 /**
  * enum execmem_page_state - what a page of a chunk is used for
  * @EXECMEM_PG_NONE: free, but not the head of a free block
- * @EXECMEM_PG_FREE: head of a free buddy block of 2^order pages
+ * @EXECMEM_PG_FREE: head of a free buddy block
  * @EXECMEM_PG_RUN: head of a live page run
  * @EXECMEM_PG_TAIL: page of a live or pending run after its head
  * @EXECMEM_PG_PENDING: head of a freed run waiting for its trap fill
@@ -77,38 +77,55 @@ enum execmem_page_state {
 };
 
 /*
- * A run that continues an object larger than a chunk: the object's head is
- * the first page of the first chunk of the object.
+ * Each page of a chunk is described by one 32-bit word, written only by
+ * pages.c. The state is in the low bits; the rest depends on it:
+ *
+ *   RUN, PENDING  owner type, EXECMEM_RUN_CONT, pages in the run - 1 and
+ *                 bytes used of its last page - 1, so the requested size
+ *                 is exact without storing it whole;
+ *   TAIL          index of the run's head page;
+ *   SLAB          id of the slab descriptor (see slab.c);
+ *   FREE          nothing: free blocks are in the chunk's free bitmaps.
+ *
+ * A run that continues an object larger than a chunk (EXECMEM_RUN_CONT)
+ * starts at page 0 of a chunk of the object's area; the object starts at
+ * the area's first byte.
  */
-#define EXECMEM_RUN_CONT	BIT(0)
+#define EXECMEM_PG_STATE	GENMASK(2, 0)
+#define EXECMEM_PG_TYPE		GENMASK(5, 3)
+#define EXECMEM_RUN_CONT	BIT(6)
+#define EXECMEM_PG_NR		GENMASK(6 + EXECMEM_CHUNK_ORDER, 7)
+#define EXECMEM_PG_LAST		GENMASK(6 + EXECMEM_CHUNK_ORDER + PAGE_SHIFT, \
+					7 + EXECMEM_CHUNK_ORDER)
+#define EXECMEM_PG_HEAD		GENMASK(2 + EXECMEM_CHUNK_ORDER, 3)
+#define EXECMEM_PG_SLAB_ID	GENMASK(31, 3)
+
+/* Every type fits in EXECMEM_PG_TYPE (the mask over its lowest bit). */
+static_assert(EXECMEM_TYPE_MAX - 1 <=
+	      EXECMEM_PG_TYPE / (EXECMEM_PG_TYPE & -EXECMEM_PG_TYPE));
+static_assert(6 + EXECMEM_CHUNK_ORDER + PAGE_SHIFT < 32);
+
+/* Bits of the free-block bitmaps of all orders, 2^(order + 1) - 1. */
+#define EXECMEM_FREE_BITS	(2 * EXECMEM_CHUNK_PAGES - 1)
 
 /**
- * struct execmem_page - out-of-band descriptor of one page of a chunk
- * @node: on chunk->free_area[@order] (FREE) or chunk->pending (PENDING)
- * @slab: the slab this page backs (SLAB)
- * @size: requested bytes of the object starting here (RUN, PENDING); for
- *	  a %EXECMEM_RUN_CONT run, the distance back to the object's start
- * @head: index of the run's head page in the chunk (TAIL)
- * @nr_pages: pages in the run (RUN, PENDING)
- * @state: an &enum execmem_page_state
- * @order: order of the free block (FREE)
- * @type: &enum execmem_type of the run's owner (RUN, PENDING)
- * @flags: %EXECMEM_RUN_CONT
- *
- * All fields are protected by the owning pool's lock.
+ * struct execmem_run - a page run, decoded by execmem_pages_run()
+ * @chunk: chunk of the run's head page (the object's first chunk)
+ * @idx: index of the head page in @chunk
+ * @start: first byte of the object
+ * @size: requested bytes of the object, all its chunks together
+ * @nr_pages: pages of the run in @chunk
+ * @type: owner type
+ * @pending: freed, waiting for its trap fill
  */
-struct execmem_page {
-	struct list_head node;
-	union {
-		struct execmem_slab *slab;
-		unsigned long size;
-		unsigned int head;
-	};
+struct execmem_run {
+	struct execmem_chunk *chunk;
+	unsigned int idx;
+	unsigned long start;
+	unsigned long size;
 	unsigned int nr_pages;
-	u8 state;
-	u8 order;
-	u8 type;
-	u8 flags;
+	unsigned int type;
+	bool pending;
 };
 
 /* === Chunks and areas === */
@@ -122,10 +139,14 @@ struct execmem_area;
  * @area: the mapping this chunk is part of
  * @node: on pool->chunks
  * @pending_node: on pool->pending_chunks while @pending is not empty
- * @pending: heads of freed runs waiting for their trap fill
  * @nr_free: free pages (not in a run, a slab or pending)
- * @free_area: buddy free lists, one per order
- * @pages: one descriptor per page
+ * @nr_blocks: free buddy blocks, per order
+ * @free_map: heads of free blocks: for each order in turn, one bit per
+ *	      block of that order (see pages.c)
+ * @pending: heads of freed runs waiting for their trap fill
+ * @dirty: pages that may have held code since the last predictor flush
+ *	   (see execmem_alloc_clean()); all of a new chunk's pages are
+ * @pages: one descriptor word per page (see EXECMEM_PG_STATE)
  *
  * All but @start and @area are protected by the pool's lock.
  */
@@ -134,11 +155,16 @@ struct execmem_chunk {
 	struct execmem_area *area;
 	struct list_head node;
 	struct list_head pending_node;
-	struct list_head pending;
 	unsigned int nr_free;
-	struct list_head free_area[EXECMEM_CHUNK_ORDER + 1];
-	struct execmem_page pages[EXECMEM_CHUNK_PAGES];
+	u16 nr_blocks[EXECMEM_CHUNK_ORDER + 1];
+	DECLARE_BITMAP(free_map, EXECMEM_FREE_BITS);
+	DECLARE_BITMAP(pending, EXECMEM_CHUNK_PAGES);
+	DECLARE_BITMAP(dirty, EXECMEM_CHUNK_PAGES);
+	u32 pages[EXECMEM_CHUNK_PAGES];
 };
+
+/* The descriptor of a 2 MiB chunk of 4 KiB pages fits one 4 KiB kmalloc. */
+static_assert(PAGE_SHIFT != 12 || sizeof(struct execmem_chunk) <= SZ_4K);
 
 /**
  * struct execmem_area - one mapping made by the backend: 1..n chunks
@@ -176,6 +202,7 @@ struct execmem_area {
  * @pending_node: on pool->pending_slabs while @nr_pending
  * @cache: owner
  * @addr: address of object 0
+ * @id: index in pool->slabs, kept in the words of the slab's pages
  * @nr_objs: objects in the slab
  * @nr_used: allocated objects, pending ones included
  * @nr_pending: freed objects waiting for their trap fill
@@ -190,6 +217,7 @@ struct execmem_slab {
 	struct list_head pending_node;
 	struct execmem_cache *cache;
 	unsigned long addr;
+	u32 id;
 	unsigned short nr_objs;
 	unsigned short nr_used;
 	unsigned short nr_pending;
@@ -290,8 +318,11 @@ struct execmem_type_stats {
  * @pending_slabs: slabs with freed objects waiting for their trap fill
  * @released: unpublished areas waiting for a grace period and the unmap
  * @caches: slab caches, per type and size class
+ * @slabs: every slab descriptor of the pool, by id (has its own lock)
  * @stats: live memory per type
  * @pending_since: jiffies when the oldest pending object was freed
+ * @dirty_seq: moves whenever pages become dirty (new or freed); only
+ *	       a predictor flush that began after a read of it cleans them
  * @remote_nodes: nodes whose last grow got memory from another node; an
  *		  allocation for them takes any chunk before growing
  * @spare: empty single-chunk areas to keep
@@ -312,8 +343,10 @@ struct execmem_pool {
 	struct list_head pending_slabs;
 	struct list_head released;
 	struct execmem_cache caches[EXECMEM_TYPE_MAX][EXECMEM_NR_CLASSES];
+	struct xarray slabs;
 	struct execmem_type_stats stats[EXECMEM_TYPE_MAX];
 	unsigned long pending_since;
+	u64 dirty_seq;
 	DECLARE_BITMAP(remote_nodes, MAX_NUMNODES);
 	unsigned int spare;
 	struct mutex write_lock;	/* see above */
@@ -385,9 +418,11 @@ struct execmem_pool *execmem_type_to_pool(enum execmem_type type);
 struct execmem_pool *execmem_addr_pool(unsigned long addr);
 void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 			 size_t size, int nid);
+void *execmem_pool_alloc_clean(struct execmem_pool *pool, unsigned int type,
+			       size_t size, int nid, u64 *flush_seq);
+void execmem_pool_flushed(struct execmem_pool *pool, u64 seq);
 int execmem_pool_free(void *ptr);
 int execmem_pool_update(void *dst, const void *src, size_t len, int type);
-u64 execmem_pool_reuse_seq(struct execmem_pool *pool);
 size_t execmem_pool_size_roundup(size_t size);
 #else
 static inline void execmem_pools_init(struct execmem_info *info) { }
@@ -415,10 +450,14 @@ static inline int execmem_pool_update(void *dst, const void *src, size_t len,
 	return -ENOENT;
 }
 
-static inline u64 execmem_pool_reuse_seq(struct execmem_pool *pool)
+static inline void *execmem_pool_alloc_clean(struct execmem_pool *pool,
+					     unsigned int type, size_t size,
+					     int nid, u64 *flush_seq)
 {
-	return 0;
+	return NULL;
 }
+
+static inline void execmem_pool_flushed(struct execmem_pool *pool, u64 seq) { }
 
 static inline size_t execmem_pool_size_roundup(size_t size) { return size; }
 #endif
@@ -432,9 +471,15 @@ void execmem_pool_drain(struct execmem_pool *pool);
 void execmem_slab_init_caches(struct execmem_pool *pool);
 int execmem_slab_class(size_t size);
 unsigned int execmem_slab_size(size_t size);
-struct execmem_slab *execmem_slab_desc_alloc(size_t size);	/* no lock */
+struct execmem_slab *execmem_slab_desc_alloc(struct execmem_pool *pool,
+					     size_t size);	/* no lock */
+void execmem_slab_desc_free(struct execmem_pool *pool,
+			    struct execmem_slab *slab);	/* no lock */
+struct execmem_slab *execmem_slab_of(struct execmem_pool *pool,
+				     struct execmem_chunk *chunk,
+				     unsigned int idx);
 int execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
-		       size_t size, int nid, bool strict,
+		       size_t size, int nid, bool strict, bool clean,
 		       struct execmem_slab **desc, unsigned long *addr);
 int execmem_slab_free(struct execmem_pool *pool, struct execmem_slab *slab,
 		      unsigned long addr);
@@ -446,17 +491,31 @@ void execmem_slab_filled(struct execmem_pool *pool, struct execmem_slab *slab,
 /* pages.c, called with pool->lock held unless noted */
 void execmem_pages_init_area(struct execmem_area *area);	/* no lock */
 unsigned long execmem_pages_alloc(struct execmem_pool *pool,
-				  unsigned int nr_pages, int nid, bool strict);
+				  unsigned int nr_pages, int nid, bool strict,
+				  bool clean);
+bool execmem_pages_clean(const struct execmem_chunk *chunk, unsigned int idx,
+			 unsigned int nr_pages);
+void execmem_pages_mark_dirty(struct execmem_chunk *chunk, unsigned int idx,
+			      unsigned int nr_pages);
 unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
 				     unsigned int nr_pages);
 void execmem_pages_free(struct execmem_chunk *chunk, unsigned int idx,
 			unsigned int nr_pages);
 void execmem_pages_set_run(struct execmem_chunk *chunk, unsigned int idx,
 			   unsigned int nr_pages, unsigned int type,
-			   unsigned long size, u8 flags);
+			   unsigned long size, u32 flags);
 void execmem_pages_set_slab(struct execmem_chunk *chunk, unsigned int idx,
-			    struct execmem_slab *slab);
+			    u32 id);
+enum execmem_page_state execmem_pages_state(const struct execmem_chunk *chunk,
+					    unsigned int idx);
+u32 execmem_pages_slab_id(const struct execmem_chunk *chunk, unsigned int idx);
+bool execmem_pages_run(struct execmem_chunk *chunk, unsigned int idx,
+		       struct execmem_run *run);
 void execmem_pages_set_pending(struct execmem_chunk *chunk, unsigned int idx);
+bool execmem_pages_take_pending(struct execmem_chunk *chunk,
+				struct execmem_run *run);
+bool execmem_pages_has_pending(const struct execmem_chunk *chunk);
+void execmem_pages_free_run(const struct execmem_run *run);
 
 /* chunks.c: the chunk store */
 void execmem_chunks_init(struct execmem_pool *pool,

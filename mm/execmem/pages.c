@@ -2,34 +2,49 @@
 /*
  * execmem page allocator: runs of pages inside 2 MiB chunks.
  *
- * Each chunk is a buddy system of orders 0..EXECMEM_CHUNK_ORDER with its
- * own free lists. A run of n pages is cut from a block of order
- * ceil(log2(n)) and the unused tail goes straight back, so a run wastes
- * less than a page. Freeing coalesces with free buddies, so a chunk whose
- * runs are all freed is one free block again.
+ * Each chunk is a buddy system of orders 0..EXECMEM_CHUNK_ORDER. The free
+ * blocks of each order are bits in chunk->free_map, one bit per possible
+ * block of that order, so the whole descriptor of a chunk is a few
+ * bitmaps and one 32-bit word per page (see EXECMEM_PG_STATE). A run of n
+ * pages is cut from a block of order ceil(log2(n)) and the unused tail
+ * goes straight back, so a run wastes less than a page. Freeing coalesces
+ * with free buddies, so a chunk whose runs are all freed is one free block
+ * again.
  *
  * Every function here but execmem_pages_init_area() is called with
- * pool->lock held, and pages.c is the only writer of page state.
+ * pool->lock held, and pages.c is the only reader and writer of the page
+ * words and free bitmaps.
  */
 
 #include "internal.h"
 
+/* Bit of the block of @order that starts at page @idx in chunk->free_map. */
+static unsigned int block_bit(unsigned int idx, unsigned int order)
+{
+	return 2 * (EXECMEM_CHUNK_PAGES - (EXECMEM_CHUNK_PAGES >> order)) +
+	       (idx >> order);
+}
+
+static void set_word(struct execmem_chunk *chunk, unsigned int idx,
+		     enum execmem_page_state state, u32 rest)
+{
+	chunk->pages[idx] = FIELD_PREP(EXECMEM_PG_STATE, state) | rest;
+}
+
 static void pages_block_add(struct execmem_chunk *chunk, unsigned int idx,
 			    unsigned int order)
 {
-	struct execmem_page *pg = &chunk->pages[idx];
-
-	pg->state = EXECMEM_PG_FREE;
-	pg->order = order;
-	list_add(&pg->node, &chunk->free_area[order]);
+	set_word(chunk, idx, EXECMEM_PG_FREE, 0);
+	__set_bit(block_bit(idx, order), chunk->free_map);
+	chunk->nr_blocks[order]++;
 }
 
-static void pages_block_del(struct execmem_chunk *chunk, unsigned int idx)
+static void pages_block_del(struct execmem_chunk *chunk, unsigned int idx,
+			    unsigned int order)
 {
-	struct execmem_page *pg = &chunk->pages[idx];
-
-	list_del(&pg->node);
-	pg->state = EXECMEM_PG_NONE;
+	__clear_bit(block_bit(idx, order), chunk->free_map);
+	chunk->nr_blocks[order]--;
+	set_word(chunk, idx, EXECMEM_PG_NONE, 0);
 }
 
 /* Free the block [idx, idx + 2^order) and merge it with its free buddies. */
@@ -38,11 +53,10 @@ static void pages_block_free(struct execmem_chunk *chunk, unsigned int idx,
 {
 	while (order < EXECMEM_CHUNK_ORDER) {
 		unsigned int buddy = idx ^ (1U << order);
-		struct execmem_page *bp = &chunk->pages[buddy];
 
-		if (bp->state != EXECMEM_PG_FREE || bp->order != order)
+		if (!test_bit(block_bit(buddy, order), chunk->free_map))
 			break;
-		pages_block_del(chunk, buddy);
+		pages_block_del(chunk, buddy, order);
 		idx &= buddy;
 		order++;
 	}
@@ -70,40 +84,55 @@ static void pages_range_free(struct execmem_chunk *chunk, unsigned int idx,
  */
 void execmem_pages_init_area(struct execmem_area *area)
 {
-	unsigned int c, i;
+	unsigned int c;
 
 	for (c = 0; c < area->nr_chunks; c++) {
 		struct execmem_chunk *chunk = area->chunks[c];
 
-		for (i = 0; i <= EXECMEM_CHUNK_ORDER; i++)
-			INIT_LIST_HEAD(&chunk->free_area[i]);
-		for (i = 0; i < EXECMEM_CHUNK_PAGES; i++)
-			chunk->pages[i].state = EXECMEM_PG_NONE;
+		memset(chunk->nr_blocks, 0, sizeof(chunk->nr_blocks));
+		bitmap_zero(chunk->free_map, EXECMEM_FREE_BITS);
+		bitmap_zero(chunk->pending, EXECMEM_CHUNK_PAGES);
+		/* The addresses may have held code before: dirty. */
+		bitmap_fill(chunk->dirty, EXECMEM_CHUNK_PAGES);
+		memset(chunk->pages, 0, sizeof(chunk->pages));
 		pages_block_add(chunk, 0, EXECMEM_CHUNK_ORDER);
 		chunk->nr_free = EXECMEM_CHUNK_PAGES;
 	}
+	area->pool->dirty_seq++;
 }
 
 /* Smallest order >= @order with a free block in @chunk, or -1. */
 static int pages_fit(struct execmem_chunk *chunk, unsigned int order)
 {
 	for (; order <= EXECMEM_CHUNK_ORDER; order++)
-		if (!list_empty(&chunk->free_area[order]))
+		if (chunk->nr_blocks[order])
 			return order;
 	return -1;
 }
 
+/*
+ * First page of a free block of @order, picked at random among the
+ * chunk's blocks of that order: any of them serves equally well, so the
+ * choice costs no fragmentation and gives runs and slabs unpredictable
+ * addresses inside the chunk.
+ */
+static unsigned int pages_pick_block(struct execmem_chunk *chunk,
+				     unsigned int order)
+{
+	unsigned int first = block_bit(0, order);
+	unsigned int end = first + (EXECMEM_CHUNK_PAGES >> order);
+	unsigned long n = get_random_u32_below(chunk->nr_blocks[order]);
+
+	n += bitmap_weight(chunk->free_map, first);
+	return (find_nth_bit(chunk->free_map, end, n) - first) << order;
+}
+
+/* Take the free block of order @have at @idx for a run of @nr pages. */
 static unsigned long pages_take(struct execmem_chunk *chunk,
 				unsigned int nr, unsigned int order,
-				unsigned int have)
+				unsigned int have, unsigned int idx)
 {
-	struct execmem_page *pg;
-	unsigned int idx;
-
-	pg = list_first_entry(&chunk->free_area[have], struct execmem_page,
-			      node);
-	idx = pg - chunk->pages;
-	pages_block_del(chunk, idx);
+	pages_block_del(chunk, idx, have);
 	/* Split down to @order, the upper halves go back. */
 	while (have > order) {
 		have--;
@@ -134,7 +163,59 @@ unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
 
 	if (have < 0)
 		return 0;
-	return pages_take(chunk, nr_pages, order, have);
+	return pages_take(chunk, nr_pages, order, have,
+			  pages_pick_block(chunk, have));
+}
+
+/**
+ * execmem_pages_clean - whether pages held no code since the last flush
+ * @chunk: the chunk
+ * @idx: index of the first page
+ * @nr_pages: number of pages
+ *
+ * Return: true if none of the pages is dirty.
+ */
+bool execmem_pages_clean(const struct execmem_chunk *chunk, unsigned int idx,
+			 unsigned int nr_pages)
+{
+	return find_next_bit(chunk->dirty, idx + nr_pages, idx) >=
+	       idx + nr_pages;
+}
+
+/**
+ * execmem_pages_mark_dirty - note that pages held code that was freed
+ * @chunk: the chunk
+ * @idx: index of the first page
+ * @nr_pages: number of pages
+ *
+ * Called before the pages can be allocated again.
+ */
+void execmem_pages_mark_dirty(struct execmem_chunk *chunk, unsigned int idx,
+			      unsigned int nr_pages)
+{
+	bitmap_set(chunk->dirty, idx, nr_pages);
+	chunk->area->pool->dirty_seq++;
+}
+
+/* A free block of order @order.. whose first @nr pages are clean, or -1. */
+static int pages_fit_clean(struct execmem_chunk *chunk, unsigned int nr,
+			   unsigned int order, unsigned int *idx)
+{
+	for (; order <= EXECMEM_CHUNK_ORDER; order++) {
+		unsigned int first = block_bit(0, order);
+		unsigned int end = first + (EXECMEM_CHUNK_PAGES >> order);
+		unsigned int b;
+
+		if (!chunk->nr_blocks[order])
+			continue;
+		for (b = find_next_bit(chunk->free_map, end, first); b < end;
+		     b = find_next_bit(chunk->free_map, end, b + 1)) {
+			*idx = (b - first) << order;
+			if (execmem_pages_clean(chunk, *idx, nr))
+				return order;
+		}
+	}
+	return -1;
 }
 
 /**
@@ -143,21 +224,38 @@ unsigned long execmem_pages_alloc_in(struct execmem_chunk *chunk,
  * @nr_pages: pages wanted, 1..%EXECMEM_CHUNK_PAGES
  * @nid: preferred NUMA node, or %NUMA_NO_NODE
  * @strict: only use chunks on @nid
+ * @clean: only use pages that are not dirty (execmem_pages_clean())
  *
  * Best fit: the chunk whose smallest sufficient free block is smallest,
- * on @nid if any chunk there has room.
+ * on @nid if any chunk there has room. With @clean, the first clean
+ * block found, in any chunk (unless @strict).
  *
  * Return: address of the (unmarked) run, or 0 if no chunk has room.
  */
 unsigned long execmem_pages_alloc(struct execmem_pool *pool,
-				  unsigned int nr_pages, int nid, bool strict)
+				  unsigned int nr_pages, int nid, bool strict,
+				  bool clean)
 {
-	unsigned int order = order_base_2(nr_pages);
+	unsigned int order = order_base_2(nr_pages), idx;
 	struct execmem_chunk *chunk, *best = NULL;
 	int best_have = INT_MAX;
 	bool best_local = false;
 
 	lockdep_assert_held(&pool->lock);
+
+	if (clean) {
+		list_for_each_entry(chunk, &pool->chunks, node) {
+			int have;
+
+			if (strict && chunk->area->nid != nid)
+				continue;
+			have = pages_fit_clean(chunk, nr_pages, order, &idx);
+			if (have >= 0)
+				return pages_take(chunk, nr_pages, order, have,
+						  idx);
+		}
+		return 0;
+	}
 
 	list_for_each_entry(chunk, &pool->chunks, node) {
 		bool local = nid == NUMA_NO_NODE || chunk->area->nid == nid;
@@ -177,7 +275,8 @@ unsigned long execmem_pages_alloc(struct execmem_pool *pool,
 	}
 	if (!best)
 		return 0;
-	return pages_take(best, nr_pages, order, best_have);
+	return pages_take(best, nr_pages, order, best_have,
+			  pages_pick_block(best, best_have));
 }
 
 /**
@@ -186,38 +285,120 @@ unsigned long execmem_pages_alloc(struct execmem_pool *pool,
  * @idx: index of the first page
  * @nr_pages: pages in the run
  * @type: owner type
- * @size: requested bytes
+ * @size: requested bytes that lie in this run: more than @nr_pages - 1
+ *	  pages, at most @nr_pages pages
  * @flags: %EXECMEM_RUN_CONT for a run continuing a multi-chunk object
  */
 void execmem_pages_set_run(struct execmem_chunk *chunk, unsigned int idx,
 			   unsigned int nr_pages, unsigned int type,
-			   unsigned long size, u8 flags)
+			   unsigned long size, u32 flags)
 {
-	struct execmem_page *pg = &chunk->pages[idx];
+	unsigned long last = size - ((unsigned long)(nr_pages - 1) << PAGE_SHIFT);
 	unsigned int i;
 
-	pg->state = EXECMEM_PG_RUN;
-	pg->nr_pages = nr_pages;
-	pg->size = size;
-	pg->type = type;
-	pg->flags = flags;
-	for (i = 1; i < nr_pages; i++) {
-		chunk->pages[idx + i].state = EXECMEM_PG_TAIL;
-		chunk->pages[idx + i].head = idx;
-	}
+	WARN_ON_ONCE(!last || last > PAGE_SIZE);
+	set_word(chunk, idx, EXECMEM_PG_RUN,
+		 FIELD_PREP(EXECMEM_PG_TYPE, type) |
+		 FIELD_PREP(EXECMEM_PG_NR, nr_pages - 1) |
+		 FIELD_PREP(EXECMEM_PG_LAST, last - 1) |
+		 (flags & EXECMEM_RUN_CONT));
+	for (i = 1; i < nr_pages; i++)
+		set_word(chunk, idx + i, EXECMEM_PG_TAIL,
+			 FIELD_PREP(EXECMEM_PG_HEAD, idx));
 }
 
 /**
  * execmem_pages_set_slab - make an allocated page back a slab
  * @chunk: chunk of the page
  * @idx: index of the page
- * @slab: the slab
+ * @id: the slab's id (see execmem_slab_of())
  */
 void execmem_pages_set_slab(struct execmem_chunk *chunk, unsigned int idx,
-			    struct execmem_slab *slab)
+			    u32 id)
 {
-	chunk->pages[idx].state = EXECMEM_PG_SLAB;
-	chunk->pages[idx].slab = slab;
+	set_word(chunk, idx, EXECMEM_PG_SLAB, FIELD_PREP(EXECMEM_PG_SLAB_ID, id));
+}
+
+/**
+ * execmem_pages_state - what a page is used for
+ * @chunk: the chunk
+ * @idx: index of the page
+ *
+ * Return: an &enum execmem_page_state.
+ */
+enum execmem_page_state execmem_pages_state(const struct execmem_chunk *chunk,
+					    unsigned int idx)
+{
+	return FIELD_GET(EXECMEM_PG_STATE, chunk->pages[idx]);
+}
+
+/**
+ * execmem_pages_slab_id - id of the slab a page backs
+ * @chunk: the chunk
+ * @idx: index of a page in state %EXECMEM_PG_SLAB
+ *
+ * Return: the id given to execmem_pages_set_slab().
+ */
+u32 execmem_pages_slab_id(const struct execmem_chunk *chunk, unsigned int idx)
+{
+	return FIELD_GET(EXECMEM_PG_SLAB_ID, chunk->pages[idx]);
+}
+
+static unsigned long run_bytes(u32 word)
+{
+	return ((unsigned long)FIELD_GET(EXECMEM_PG_NR, word) << PAGE_SHIFT) +
+	       FIELD_GET(EXECMEM_PG_LAST, word) + 1;
+}
+
+static bool is_cont(const struct execmem_chunk *chunk)
+{
+	u32 word = chunk->pages[0];
+
+	return FIELD_GET(EXECMEM_PG_STATE, word) == EXECMEM_PG_RUN &&
+	       (word & EXECMEM_RUN_CONT);
+}
+
+/**
+ * execmem_pages_run - describe the live or pending run holding a page
+ * @chunk: the chunk
+ * @idx: index of any page of the run, in any chunk of its object
+ * @run: filled in on success
+ *
+ * Return: true if the page belongs to a live or pending run.
+ */
+bool execmem_pages_run(struct execmem_chunk *chunk, unsigned int idx,
+		       struct execmem_run *run)
+{
+	struct execmem_area *area = chunk->area;
+	u32 word = chunk->pages[idx];
+	unsigned int state, c;
+
+	if (FIELD_GET(EXECMEM_PG_STATE, word) == EXECMEM_PG_TAIL) {
+		idx = FIELD_GET(EXECMEM_PG_HEAD, word);
+		word = chunk->pages[idx];
+	}
+	if (FIELD_GET(EXECMEM_PG_STATE, word) == EXECMEM_PG_RUN &&
+	    (word & EXECMEM_RUN_CONT)) {
+		/* An object larger than a chunk starts its area. */
+		chunk = area->chunks[0];
+		idx = 0;
+		word = chunk->pages[0];
+	}
+	state = FIELD_GET(EXECMEM_PG_STATE, word);
+	if (state != EXECMEM_PG_RUN && state != EXECMEM_PG_PENDING)
+		return false;
+
+	run->chunk = chunk;
+	run->idx = idx;
+	run->start = execmem_page_addr(chunk, idx);
+	run->size = run_bytes(word);
+	run->nr_pages = FIELD_GET(EXECMEM_PG_NR, word) + 1;
+	run->type = FIELD_GET(EXECMEM_PG_TYPE, word);
+	run->pending = state == EXECMEM_PG_PENDING;
+	if (run->nr_pages == EXECMEM_CHUNK_PAGES && chunk == area->chunks[0])
+		for (c = 1; c < area->nr_chunks && is_cont(area->chunks[c]); c++)
+			run->size += run_bytes(area->chunks[c]->pages[0]);
+	return true;
 }
 
 /**
@@ -227,10 +408,41 @@ void execmem_pages_set_slab(struct execmem_chunk *chunk, unsigned int idx,
  */
 void execmem_pages_set_pending(struct execmem_chunk *chunk, unsigned int idx)
 {
-	struct execmem_page *pg = &chunk->pages[idx];
+	chunk->pages[idx] &= ~EXECMEM_PG_STATE;
+	chunk->pages[idx] |= FIELD_PREP(EXECMEM_PG_STATE, EXECMEM_PG_PENDING);
+	__set_bit(idx, chunk->pending);
+}
 
-	pg->state = EXECMEM_PG_PENDING;
-	list_add_tail(&pg->node, &chunk->pending);
+/**
+ * execmem_pages_take_pending - take the next pending run of a chunk
+ * @chunk: the chunk
+ * @run: filled in with the run
+ *
+ * The run stays pending (nobody can allocate or look it up as live) until
+ * execmem_pages_free_run(); it is only taken off the chunk's queue.
+ *
+ * Return: true if there was one; false if the queue is empty.
+ */
+bool execmem_pages_take_pending(struct execmem_chunk *chunk,
+				struct execmem_run *run)
+{
+	unsigned int idx = find_first_bit(chunk->pending, EXECMEM_CHUNK_PAGES);
+
+	if (idx >= EXECMEM_CHUNK_PAGES)
+		return false;
+	__clear_bit(idx, chunk->pending);
+	return execmem_pages_run(chunk, idx, run);
+}
+
+/**
+ * execmem_pages_has_pending - whether a chunk has runs waiting for a fill
+ * @chunk: the chunk
+ *
+ * Return: true if execmem_pages_take_pending() would find one.
+ */
+bool execmem_pages_has_pending(const struct execmem_chunk *chunk)
+{
+	return !bitmap_empty(chunk->pending, EXECMEM_CHUNK_PAGES);
 }
 
 /**
@@ -247,7 +459,25 @@ void execmem_pages_free(struct execmem_chunk *chunk, unsigned int idx,
 	unsigned int i;
 
 	for (i = 0; i < nr_pages; i++)
-		chunk->pages[idx + i].state = EXECMEM_PG_NONE;
+		set_word(chunk, idx + i, EXECMEM_PG_NONE, 0);
+	execmem_pages_mark_dirty(chunk, idx, nr_pages);
 	pages_range_free(chunk, idx, nr_pages);
 	chunk->nr_free += nr_pages;
+}
+
+/**
+ * execmem_pages_free_run - return a filled run, in all its chunks
+ * @run: from execmem_pages_take_pending()
+ */
+void execmem_pages_free_run(const struct execmem_run *run)
+{
+	struct execmem_area *area = run->chunk->area;
+	unsigned int c;
+
+	if (run->nr_pages == EXECMEM_CHUNK_PAGES && run->chunk == area->chunks[0])
+		for (c = 1; c < area->nr_chunks && is_cont(area->chunks[c]); c++)
+			execmem_pages_free(area->chunks[c], 0,
+					   FIELD_GET(EXECMEM_PG_NR,
+						     area->chunks[c]->pages[0]) + 1);
+	execmem_pages_free(run->chunk, run->idx, run->nr_pages);
 }

@@ -138,38 +138,24 @@ void execmem_bad_call(struct execmem_pool *pool)
 
 /* === Owner lookup === */
 
-static bool chunk_owner(struct execmem_chunk *chunk, unsigned long addr,
-			struct execmem_owner *owner)
+static bool chunk_owner(struct execmem_pool *pool, struct execmem_chunk *chunk,
+			unsigned long addr, struct execmem_owner *owner)
 {
-	struct execmem_page *pg = &chunk->pages[execmem_chunk_index(chunk, addr)];
-	unsigned int idx;
+	unsigned int idx = execmem_chunk_index(chunk, addr);
+	struct execmem_slab *slab;
+	struct execmem_run run;
 
-	switch (pg->state) {
-	case EXECMEM_PG_SLAB:
-		return execmem_slab_owner(pg->slab, addr, owner);
-	case EXECMEM_PG_TAIL:
-		pg = &chunk->pages[pg->head];
-		fallthrough;
-	case EXECMEM_PG_RUN:
-		if (pg->state != EXECMEM_PG_RUN)
-			return false;
-		idx = pg - chunk->pages;
-		if (pg->flags & EXECMEM_RUN_CONT) {
-			unsigned long head = execmem_page_addr(chunk, idx) -
-					     pg->size;
-
-			chunk = execmem_chunk_lookup(head);
-			if (!chunk)
-				return false;
-			return chunk_owner(chunk, head, owner);
-		}
-		owner->start = execmem_page_addr(chunk, idx);
-		owner->size = pg->size;
-		owner->type = pg->type;
-		return true;
-	default:
-		return false;
+	if (execmem_pages_state(chunk, idx) == EXECMEM_PG_SLAB) {
+		slab = execmem_slab_of(pool, chunk, idx);
+		return !WARN_ON_ONCE(!slab) &&
+		       execmem_slab_owner(slab, addr, owner);
 	}
+	if (!execmem_pages_run(chunk, idx, &run) || run.pending)
+		return false;
+	owner->start = run.start;
+	owner->size = run.size;
+	owner->type = run.type;
+	return true;
 }
 
 /* With pool->lock held: the live object holding [addr, addr + len). */
@@ -182,7 +168,7 @@ static int pool_owner(struct execmem_pool *pool, unsigned long addr,
 
 	owner->pool = pool;
 	if (!chunk || chunk->area->pool != pool ||
-	    !chunk_owner(chunk, addr, owner) ||
+	    !chunk_owner(pool, chunk, addr, owner) ||
 	    addr - owner->start >= owner->size ||
 	    len > owner->size - (addr - owner->start))
 		return -EINVAL;
@@ -269,13 +255,15 @@ int execmem_pool_update(void *dst, const void *src, size_t len, int type)
 /* === Allocation === */
 
 static int pool_alloc_run(struct execmem_pool *pool, unsigned int type,
-			  size_t size, int nid, bool strict,
+			  size_t size, int nid, bool strict, bool clean,
 			  unsigned long *addr)
 {
 	unsigned int nr = DIV_ROUND_UP(size, PAGE_SIZE);
 	struct execmem_chunk *chunk;
 
-	*addr = execmem_pages_alloc(pool, nr, nid, strict);
+	*addr = clean ? execmem_pages_alloc(pool, nr, nid, strict, true) : 0;
+	if (!*addr)
+		*addr = execmem_pages_alloc(pool, nr, nid, strict, false);
 	if (!*addr)
 		return -ENOMEM;
 	chunk = execmem_chunk_lookup(*addr);
@@ -311,7 +299,7 @@ static struct execmem_area *pool_grow(struct execmem_pool *pool,
 static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 			      size_t size, int nid)
 {
-	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE), flags;
+	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE), left = size, flags;
 	unsigned int nr_chunks = DIV_ROUND_UP(nr, EXECMEM_CHUNK_PAGES);
 	struct execmem_area *area;
 	unsigned int i;
@@ -324,43 +312,54 @@ static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 	for (i = 0; i < nr_chunks; i++) {
 		struct execmem_chunk *chunk = area->chunks[i];
 		unsigned int n = min_t(unsigned long, nr, EXECMEM_CHUNK_PAGES);
+		unsigned long bytes = min_t(unsigned long, left,
+					    EXECMEM_CHUNK_SIZE);
 
 		/* A fresh chunk is one free block: the run starts at page 0. */
 		execmem_pages_alloc_in(chunk, n);
-		execmem_pages_set_run(chunk, 0, n, type,
-				      i ? chunk->start - area->start : size,
+		execmem_pages_set_run(chunk, 0, n, type, bytes,
 				      i ? EXECMEM_RUN_CONT : 0);
 		nr -= n;
+		left -= bytes;
 	}
 	execmem_account(pool, type, size, PAGE_ALIGN(size), 1);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return (void *)area->start;
 }
 
-/**
- * execmem_pool_alloc - allocate ROX memory filled with trap instructions
- * @pool: the pool
- * @type: owner type, for accounting and slab separation
- * @size: bytes, 1..range size
- * @nid: preferred NUMA node (one with memory), or %NUMA_NO_NODE
- *
+/* With pool->lock held: whether the pages of a new object are clean. */
+static bool pool_addr_clean(unsigned long addr, size_t size)
+{
+	struct execmem_chunk *chunk = execmem_chunk_lookup(addr);
+	unsigned int idx = execmem_chunk_index(chunk, addr);
+
+	return execmem_pages_clean(chunk, idx,
+				   execmem_chunk_index(chunk, addr + size - 1) -
+				   idx + 1);
+}
+
+/*
  * Sleeps. Safe with text_mutex held. Nothing that allocates runs under
  * pool->lock: a slab descriptor or a new area is made before the lock is
- * taken again.
- *
- * Return: the object, or NULL.
+ * taken again. With @flush_seq, prefer clean memory and say whether the
+ * object got it: 0, or the dirty sequence to pass to
+ * execmem_pool_flushed() after a flush.
  */
-void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
-			 size_t size, int nid)
+static void *pool_alloc(struct execmem_pool *pool, unsigned int type,
+			size_t size, int nid, u64 *flush_seq)
 {
+	bool clean = flush_seq;
 	struct execmem_slab *desc = NULL;
 	struct execmem_area *area = NULL;
 	unsigned long addr = 0, flags;
 	int tries = 0, ret;
 
 	might_sleep();
-	if (size > EXECMEM_CHUNK_SIZE)
+	if (size > EXECMEM_CHUNK_SIZE) {
+		if (clean)
+			*flush_seq = READ_ONCE(pool->dirty_seq);
 		return pool_alloc_large(pool, type, size, nid);
+	}
 
 	/*
 	 * The first attempt takes new pages only from chunks on @nid, so a
@@ -383,17 +382,21 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 			 !test_bit(nid, pool->remote_nodes);
 		if (size <= EXECMEM_SLAB_MAX)
 			ret = execmem_slab_alloc(pool, type, size, nid, strict,
-						 &desc, &addr);
+						 clean, &desc, &addr);
 		else
 			ret = pool_alloc_run(pool, type, size, nid, strict,
-					     &addr);
+					     clean, &addr);
+		if (!ret && clean)
+			*flush_seq = pool_addr_clean(addr, size) ? 0 :
+				     pool->dirty_seq;
 		spin_unlock_irqrestore(&pool->lock, flags);
 
 		if (!ret)
 			break;
 		addr = 0;
 		if (ret == -EAGAIN) {
-			desc = execmem_slab_desc_alloc(size);
+			execmem_slab_desc_free(pool, desc);
+			desc = execmem_slab_desc_alloc(pool, size);
 			if (!desc)
 				break;
 			continue;
@@ -405,8 +408,64 @@ void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
 		if (!area && (!strict || tries > 1))
 			break;
 	}
-	kfree(desc);
+	execmem_slab_desc_free(pool, desc);
 	return (void *)addr;
+}
+
+/**
+ * execmem_pool_alloc - allocate ROX memory filled with trap instructions
+ * @pool: the pool
+ * @type: owner type, for accounting and slab separation
+ * @size: bytes, 1..range size
+ * @nid: preferred NUMA node (one with memory), or %NUMA_NO_NODE
+ *
+ * Sleeps. Safe with text_mutex held.
+ *
+ * Return: the object, or NULL.
+ */
+void *execmem_pool_alloc(struct execmem_pool *pool, unsigned int type,
+			 size_t size, int nid)
+{
+	return pool_alloc(pool, type, size, nid, NULL);
+}
+
+/**
+ * execmem_pool_alloc_clean - allocate memory no freed code has been in
+ *			      since the last predictor flush, if there is any
+ * @pool: the pool
+ * @type: owner type
+ * @size: bytes, 1..range size
+ * @nid: preferred NUMA node, or %NUMA_NO_NODE
+ * @flush_seq: set to 0 if the object is clean, otherwise to the value to
+ *	       pass to execmem_pool_flushed() after flushing
+ *
+ * Return: the object, or NULL.
+ */
+void *execmem_pool_alloc_clean(struct execmem_pool *pool, unsigned int type,
+			       size_t size, int nid, u64 *flush_seq)
+{
+	return pool_alloc(pool, type, size, nid, flush_seq);
+}
+
+/**
+ * execmem_pool_flushed - all memory is clean after a predictor flush
+ * @pool: the pool
+ * @seq: from execmem_pool_alloc_clean(), read before the flush began
+ *
+ * Memory that became dirty after @seq was read stays dirty, and with it,
+ * conservatively, everything: the pool keeps one sequence, not one per
+ * page.
+ */
+void execmem_pool_flushed(struct execmem_pool *pool, u64 seq)
+{
+	struct execmem_chunk *chunk;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (pool->dirty_seq == seq)
+		list_for_each_entry(chunk, &pool->chunks, node)
+			bitmap_zero(chunk->dirty, EXECMEM_CHUNK_PAGES);
+	spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 /* === Free and trap fill === */
@@ -455,36 +514,21 @@ static void fill(struct execmem_pool *pool, unsigned long addr, size_t len)
 static void fill_one_run(struct execmem_pool *pool, struct execmem_chunk *chunk,
 			 unsigned long *flags)
 {
-	struct execmem_page *pg;
-	unsigned long size, addr;
-	unsigned int idx, left;
+	struct execmem_run run;
+	bool found;
 
-	pg = list_first_entry(&chunk->pending, struct execmem_page, node);
-	list_del(&pg->node);
-	if (list_empty(&chunk->pending))
+	found = execmem_pages_take_pending(chunk, &run);
+	if (!execmem_pages_has_pending(chunk))
 		list_del_init(&chunk->pending_node);
-	idx = pg - chunk->pages;
-	addr = execmem_page_addr(chunk, idx);
-	size = pg->size;
+	if (WARN_ON_ONCE(!found || !run.pending))
+		return;
 
 	/* The pages stay PENDING/TAIL, so nobody can use them meanwhile. */
 	spin_unlock_irqrestore(&pool->lock, *flags);
-	fill(pool, addr, PAGE_ALIGN(size));
+	fill(pool, run.start, PAGE_ALIGN(run.size));
 	spin_lock_irqsave(&pool->lock, *flags);
 
-	left = DIV_ROUND_UP(size, PAGE_SIZE);
-	while (left) {
-		unsigned int n = chunk->pages[idx].nr_pages;
-
-		execmem_pages_free(chunk, idx, n);
-		left -= n;
-		if (left) {
-			/* Next chunk of an object larger than a chunk. */
-			chunk = execmem_chunk_lookup(chunk->start +
-						     EXECMEM_CHUNK_SIZE);
-			idx = 0;
-		}
-	}
+	execmem_pages_free_run(&run);
 }
 
 /* Fill the pending objects of one slab; pool->lock held on entry/exit. */
@@ -592,8 +636,9 @@ static int pool_mark_pending(struct execmem_pool *pool, unsigned long addr,
 		pool->pending_since = jiffies;
 	chunk = execmem_chunk_lookup(addr);
 	idx = execmem_chunk_index(chunk, addr);
-	if (chunk->pages[idx].state == EXECMEM_PG_SLAB)
-		return execmem_slab_free(pool, chunk->pages[idx].slab, addr);
+	if (execmem_pages_state(chunk, idx) == EXECMEM_PG_SLAB)
+		return execmem_slab_free(pool, execmem_slab_of(pool, chunk, idx),
+					 addr);
 
 	execmem_pages_set_pending(chunk, idx);
 	if (list_empty(&chunk->pending_node))
@@ -629,11 +674,6 @@ int execmem_pool_free(void *ptr)
 
 	spin_lock_irqsave(&pool->lock, flags);
 	ret = pool_mark_pending(pool, addr, &owner);
-	/*
-	 * Count before unlocking: a filler already running may make the
-	 * memory reusable as soon as the lock is dropped, and
-	 * execmem_reuse_seq() must have changed by then.
-	 */
 	if (!ret)
 		execmem_count(pool, EXECMEM_FREES, 1);
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -663,18 +703,4 @@ size_t execmem_pool_size_roundup(size_t size)
 	if (size <= EXECMEM_SLAB_MAX)
 		return execmem_slab_size(size);
 	return PAGE_ALIGN(size);
-}
-
-/**
- * execmem_pool_reuse_seq - sequence that moves when memory may be reused
- * @pool: the pool, or NULL
- *
- * Return: the sum of frees and areas added, 0 without a pool.
- */
-u64 execmem_pool_reuse_seq(struct execmem_pool *pool)
-{
-	if (!pool)
-		return 0;
-	return execmem_read(pool, EXECMEM_FREES) +
-	       execmem_read(pool, EXECMEM_AREAS_ADDED);
 }

@@ -7,8 +7,15 @@
  * and pending bitmaps and the requested size of each object live in a
  * kmalloc()ed descriptor, never in the executable pages themselves.
  *
- * Every function here but execmem_slab_desc_alloc() is called with
- * pool->lock held, and slab.c is the only writer of slab bitmaps.
+ * A slab's pages record the slab's id in pool->slabs, an allocating
+ * xarray, instead of a pointer: a page word has 32 bits. The id is taken
+ * when the descriptor is allocated, before pool->lock, and given back
+ * when the slab is destroyed, under it (interrupts are off then, so the
+ * xarray is used with XA_FLAGS_LOCK_IRQ).
+ *
+ * Every function here but execmem_slab_desc_alloc() and
+ * execmem_slab_desc_free() is called with pool->lock held, and slab.c is
+ * the only writer of slab bitmaps.
  */
 
 #include "internal.h"
@@ -82,6 +89,7 @@ void execmem_slab_init_caches(struct execmem_pool *pool)
 			INIT_LIST_HEAD(&cache->full);
 		}
 	}
+	xa_init_flags(&pool->slabs, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ);
 }
 
 static unsigned int slab_nr_objs(size_t size)
@@ -93,13 +101,15 @@ static unsigned int slab_nr_objs(size_t size)
 
 /**
  * execmem_slab_desc_alloc - allocate a slab descriptor for a size class
+ * @pool: the pool the slab will be in
  * @size: an object size of the class, 1..%EXECMEM_SLAB_MAX
  *
  * Called without pool->lock: it may reclaim.
  *
- * Return: a zeroed descriptor for execmem_slab_alloc(), or NULL.
+ * Return: a descriptor with an id, for execmem_slab_alloc(), or NULL.
  */
-struct execmem_slab *execmem_slab_desc_alloc(size_t size)
+struct execmem_slab *execmem_slab_desc_alloc(struct execmem_pool *pool,
+					     size_t size)
 {
 	unsigned int nr = slab_nr_objs(size);
 	size_t words = BITS_TO_LONGS(nr);
@@ -114,11 +124,47 @@ struct execmem_slab *execmem_slab_desc_alloc(size_t size)
 	slab->pending = slab->used + words;
 	slab->sizes = (u16 *)(slab->pending + words);
 	INIT_LIST_HEAD(&slab->pending_node);
+	if (xa_alloc_irq(&pool->slabs, &slab->id, slab,
+			 XA_LIMIT(1, FIELD_MAX(EXECMEM_PG_SLAB_ID)),
+			 GFP_KERNEL)) {
+		kfree(slab);
+		return NULL;
+	}
 	return slab;
 }
 
+/**
+ * execmem_slab_desc_free - free a descriptor execmem_slab_alloc() did not use
+ * @pool: its pool
+ * @slab: from execmem_slab_desc_alloc(), or NULL
+ */
+void execmem_slab_desc_free(struct execmem_pool *pool,
+			    struct execmem_slab *slab)
+{
+	if (!slab)
+		return;
+	xa_erase_irq(&pool->slabs, slab->id);
+	kfree(slab);
+}
+
+/**
+ * execmem_slab_of - the slab a page backs
+ * @pool: the pool of the page's chunk
+ * @chunk: the chunk
+ * @idx: index of a page in state %EXECMEM_PG_SLAB
+ *
+ * Return: the slab, or NULL if the page's id names none (a bug).
+ */
+struct execmem_slab *execmem_slab_of(struct execmem_pool *pool,
+				     struct execmem_chunk *chunk,
+				     unsigned int idx)
+{
+	return xa_load(&pool->slabs, execmem_pages_slab_id(chunk, idx));
+}
+
 static int slab_create(struct execmem_pool *pool, struct execmem_cache *cache,
-		       int nid, bool strict, struct execmem_slab **desc)
+		       int nid, bool strict, bool clean,
+		       struct execmem_slab **desc)
 {
 	struct execmem_slab *slab = *desc;
 	struct execmem_chunk *chunk;
@@ -128,7 +174,7 @@ static int slab_create(struct execmem_pool *pool, struct execmem_cache *cache,
 	/* Allocating here could enter reclaim under pool->lock. */
 	if (!slab || slab->nr_objs != cache->slab_objs)
 		return -EAGAIN;
-	addr = execmem_pages_alloc(pool, cache->slab_pages, nid, strict);
+	addr = execmem_pages_alloc(pool, cache->slab_pages, nid, strict, clean);
 	if (!addr)
 		return -ENOMEM;
 	*desc = NULL;
@@ -138,11 +184,19 @@ static int slab_create(struct execmem_pool *pool, struct execmem_cache *cache,
 	chunk = execmem_chunk_lookup(addr);
 	for (i = 0; i < cache->slab_pages; i++)
 		execmem_pages_set_slab(chunk, execmem_chunk_index(chunk, addr) + i,
-				       slab);
+				       slab->id);
 
 	list_add(&slab->node, &cache->partial);
 	cache->nr_slabs++;
 	return 0;
+}
+
+static bool slab_clean(struct execmem_slab *slab)
+{
+	struct execmem_chunk *chunk = execmem_chunk_lookup(slab->addr);
+
+	return execmem_pages_clean(chunk, execmem_chunk_index(chunk, slab->addr),
+				   slab->cache->slab_pages);
 }
 
 static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
@@ -154,6 +208,8 @@ static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
 	slab->cache->nr_slabs--;
 	execmem_pages_free(chunk, execmem_chunk_index(chunk, slab->addr),
 			   slab->cache->slab_pages);
+	/* Interrupts are off under pool->lock: no xa_erase_irq() here. */
+	xa_erase(&pool->slabs, slab->id);
 	kfree(slab);
 }
 
@@ -164,6 +220,8 @@ static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
  * @size: requested bytes, 1..%EXECMEM_SLAB_MAX
  * @nid: preferred NUMA node for a new slab
  * @strict: take a new slab's page only from a chunk on @nid
+ * @clean: prefer a slab whose pages are clean (execmem_pages_clean()):
+ *	   an existing one, else a new one on clean pages, else any
  * @desc: a descriptor from execmem_slab_desc_alloc() for a new slab, or
  *	  NULL; set to NULL when it is used
  * @addr: set to the address of the object
@@ -173,7 +231,7 @@ static void slab_destroy(struct execmem_pool *pool, struct execmem_slab *slab)
  * grow first.
  */
 int execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
-		       size_t size, int nid, bool strict,
+		       size_t size, int nid, bool strict, bool clean,
 		       struct execmem_slab **desc, unsigned long *addr)
 {
 	struct execmem_cache *cache;
@@ -184,13 +242,27 @@ int execmem_slab_alloc(struct execmem_pool *pool, unsigned int type,
 	lockdep_assert_held(&pool->lock);
 
 	cache = &pool->caches[type][execmem_slab_class(size)];
+	if (clean) {
+		list_for_each_entry(slab, &cache->partial, node)
+			if (slab_clean(slab))
+				goto found;
+		ret = slab_create(pool, cache, nid, strict, true, desc);
+		if (ret == -EAGAIN)
+			return ret;
+		/* Otherwise no clean pages are left: take any slab. */
+	}
 	if (list_empty(&cache->partial)) {
-		ret = slab_create(pool, cache, nid, strict, desc);
+		ret = slab_create(pool, cache, nid, strict, false, desc);
 		if (ret)
 			return ret;
 	}
 	slab = list_first_entry(&cache->partial, struct execmem_slab, node);
-	i = find_first_zero_bit(slab->used, slab->nr_objs);
+found:
+	/* Any free object will do: start looking at a random one. */
+	i = find_next_zero_bit(slab->used, slab->nr_objs,
+			       get_random_u32_below(slab->nr_objs));
+	if (i >= slab->nr_objs)
+		i = find_first_zero_bit(slab->used, slab->nr_objs);
 	__set_bit(i, slab->used);
 	slab->sizes[i] = size;
 	if (++slab->nr_used == slab->nr_objs)
@@ -270,9 +342,13 @@ void execmem_slab_filled(struct execmem_pool *pool, struct execmem_slab *slab,
 {
 	struct execmem_cache *cache = slab->cache;
 	unsigned int n = bitmap_weight(done, slab->nr_objs);
+	struct execmem_chunk *chunk;
 
 	lockdep_assert_held(&pool->lock);
 
+	chunk = execmem_chunk_lookup(slab->addr);
+	execmem_pages_mark_dirty(chunk, execmem_chunk_index(chunk, slab->addr),
+				 cache->slab_pages);
 	bitmap_andnot(slab->used, slab->used, done, slab->nr_objs);
 	bitmap_andnot(slab->pending, slab->pending, done, slab->nr_objs);
 	slab->nr_pending -= n;

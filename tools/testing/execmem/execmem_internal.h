@@ -40,6 +40,7 @@ typedef unsigned int gfp_t;
 #define static_assert(expr, ...)	_Static_assert(expr, #expr)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define fallthrough		__attribute__((__fallthrough__))
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
 #define EXPORT_SYMBOL_GPL(sym)	extern int __harness_export_##sym
 #define core_initcall(fn)	extern int __harness_initcall_##fn
 
@@ -107,6 +108,18 @@ static inline int in_interrupt(void) { return 0; }
 #define ilog2(n)	((int)(BITS_PER_LONG - 1 - __builtin_clzl((unsigned long)(n))))
 #define order_base_2(n)	((n) > 1 ? ilog2((n) - 1) + 1 : 0)
 #define __ffs(x)	((unsigned long)__builtin_ctzl((unsigned long)(x)))
+
+/* === Random numbers: a seeded generator, see harness.c === */
+
+u32 get_random_u32_below(u32 ceil);
+
+/* === Bit fields (linux/bitfield.h) === */
+
+#define GENMASK(h, l)	((~0UL >> (BITS_PER_LONG - 1 - (h))) & (~0UL << (l)))
+#define FIELD_PREP(mask, val)	(((unsigned long)(val) << __builtin_ctzl(mask)) & (mask))
+#define FIELD_GET(mask, reg)	(((reg) & (mask)) >> __builtin_ctzl(mask))
+#define FIELD_MAX(mask)		((mask) >> __builtin_ctzl(mask))
+#define SZ_4K			4096
 
 /* === Printing and WARN === */
 
@@ -285,6 +298,14 @@ static inline bool test_bit(unsigned long nr, const unsigned long *addr)
 	return addr[BIT_WORD(nr)] & BIT_MASK(nr);
 }
 
+static inline bool test_and_set_bit(unsigned long nr, unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
+	return old;
+}
+
 static inline unsigned long find_next_bit_val(const unsigned long *addr,
 					      unsigned long size,
 					      unsigned long off, bool set)
@@ -311,6 +332,35 @@ static inline unsigned int bitmap_weight(const unsigned long *src,
 }
 
 /* Like the kernel: whole words are copied. */
+static inline unsigned long find_nth_bit(const unsigned long *addr,
+					 unsigned long size, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < size; i++)
+		if (test_bit(i, addr) && !n--)
+			return i;
+	return size;
+}
+
+static inline bool bitmap_empty(const unsigned long *src, unsigned int nbits)
+{
+	return find_first_bit(src, nbits) >= nbits;
+}
+
+static inline void bitmap_set(unsigned long *map, unsigned int start,
+			      unsigned int nbits)
+{
+	while (nbits--)
+		__set_bit(start++, map);
+}
+
+/* Like the kernel: whole words are set. */
+static inline void bitmap_fill(unsigned long *dst, unsigned int nbits)
+{
+	memset(dst, 0xff, BITS_TO_LONGS(nbits) * sizeof(long));
+}
+
 static inline void bitmap_zero(unsigned long *dst, unsigned int nbits)
 {
 	memset(dst, 0, BITS_TO_LONGS(nbits) * sizeof(long));
@@ -446,6 +496,21 @@ struct xarray {
 
 #define DEFINE_XARRAY_FLAGS(name, flags) DEFINE_XARRAY(name)
 #define XA_FLAGS_LOCK_IRQ	0
+#define XA_FLAGS_ALLOC1		0
+struct xa_limit {
+	u32 max;
+	u32 min;
+};
+#define XA_LIMIT(_min, _max)	(struct xa_limit){ .min = (_min), .max = (_max) }
+static inline void xa_init_flags(struct xarray *xa, unsigned int flags)
+{
+	(void)flags;
+	memset(xa, 0, sizeof(*xa));
+	pthread_mutex_init(&xa->lock, NULL);
+}
+int xa_alloc(struct xarray *xa, u32 *id, void *entry, struct xa_limit limit,
+	     gfp_t gfp);
+#define xa_alloc_irq(xa, id, e, l, g)	xa_alloc(xa, id, e, l, g)
 #define xa_store_irq(xa, i, e, g)	xa_store(xa, i, e, g)
 #define xa_erase_irq(xa, i)		xa_erase(xa, i)
 void *xa_load(struct xarray *xa, unsigned long index);
@@ -535,7 +600,8 @@ void execmem_free(void *ptr);
 bool execmem_is_rox(enum execmem_type type);
 int execmem_update(void *dst, const void *src, size_t len);
 bool is_execmem_pool_text(unsigned long addr);
-u64 execmem_reuse_seq(enum execmem_type type);
+void *execmem_alloc_clean(enum execmem_type type, size_t size, u64 *flush_seq);
+void execmem_flushed(enum execmem_type type, u64 flush_seq);
 void *jit_alloc(const void *src, size_t len);
 int jit_update(void *dst, const void *src, size_t len);
 void jit_free(void *ptr);

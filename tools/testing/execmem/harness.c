@@ -216,8 +216,16 @@ void *harness_kmalloc(size_t size, bool zero)
 	if (harness_alloc_fails(size))
 		return NULL;
 	p = zero ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
-	if (p)
+	if (p) {
+		size_t max = __atomic_load_n(&hs.max_alloc, __ATOMIC_RELAXED);
+
 		__atomic_fetch_add(&hs.live_allocs, 1, __ATOMIC_RELAXED);
+		while (size > max &&
+		       !__atomic_compare_exchange_n(&hs.max_alloc, &max, size,
+						    false, __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED))
+			;
+	}
 	return p;
 }
 
@@ -227,6 +235,28 @@ void harness_kfree(const void *p)
 		return;
 	__atomic_fetch_sub(&hs.live_allocs, 1, __ATOMIC_RELAXED);
 	free((void *)p);
+}
+
+/* === Random numbers === */
+
+/*
+ * Reproducible: the same sequence on every run (EXECMEM_SEED seeds the
+ * random test's operations, not this), shared by all threads.
+ */
+u32 get_random_u32_below(u32 ceil)
+{
+	static unsigned long long state = 0x2545f4914f6cdd1dULL;
+	unsigned long long old, new;
+
+	if (ceil <= 1)
+		return 0;
+	old = __atomic_load_n(&state, __ATOMIC_RELAXED);
+	do {
+		new = old * 6364136223846793005ULL + 1442695040888963407ULL;
+	} while (!__atomic_compare_exchange_n(&state, &old, new, false,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return (u32)((new >> 33) % ceil);
 }
 
 /* === XArray === */
@@ -273,6 +303,33 @@ void *xa_erase(struct xarray *xa, unsigned long index)
 	}
 	pthread_mutex_unlock(&xa->lock);
 	return e;
+}
+
+/* Like the kernel's: the lowest free index in @limit. */
+int xa_alloc(struct xarray *xa, u32 *id, void *entry, struct xa_limit limit,
+	     gfp_t gfp)
+{
+	struct xa_node *n = harness_kmalloc(sizeof(*n), true);
+	unsigned long i;
+
+	(void)gfp;
+	if (!n)
+		return -ENOMEM;
+	pthread_mutex_lock(&xa->lock);
+	for (i = limit.min; i <= limit.max && *xa_slot(xa, i); i++)
+		;
+	if (i > limit.max) {
+		pthread_mutex_unlock(&xa->lock);
+		harness_kfree(n);
+		return -EBUSY;
+	}
+	n->index = i;
+	n->entry = entry;
+	n->next = xa->bucket[i % XA_BUCKETS];
+	xa->bucket[i % XA_BUCKETS] = n;
+	pthread_mutex_unlock(&xa->lock);
+	*id = i;
+	return 0;
 }
 
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)

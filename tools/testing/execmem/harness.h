@@ -24,6 +24,7 @@ struct harness_state {
 	long errors;		/* harness-detected misuse (bad fill range...) */
 	long allocs;		/* kmalloc calls so far */
 	long live_allocs;	/* kmalloc'd objects not yet freed */
+	size_t max_alloc;	/* largest kmalloc() since a test reset it */
 	long fail_nth;		/* make the fail_nth-th kmalloc from now fail */
 	long fail_every_from;	/* with fail_nth: fail it and all after */
 	size_t fail_size;	/* fail every kmalloc of exactly this size */

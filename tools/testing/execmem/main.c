@@ -85,11 +85,27 @@ static unsigned long pool_nr_areas(struct execmem_pool *pool)
 	return n;
 }
 
-static struct execmem_page *page_of(unsigned long addr)
+/* State of the page at @addr, -1 if it is not pool memory. */
+static int page_state(unsigned long addr)
 {
 	struct execmem_chunk *chunk = execmem_chunk_lookup(addr);
 
-	return chunk ? &chunk->pages[execmem_chunk_index(chunk, addr)] : NULL;
+	return chunk ? (int)execmem_pages_state(chunk,
+					execmem_chunk_index(chunk, addr)) : -1;
+}
+
+/* The slab of the page at @addr, NULL if it backs none. */
+static struct execmem_slab *slab_at(unsigned long addr)
+{
+	struct execmem_chunk *chunk = execmem_chunk_lookup(addr);
+	unsigned int idx;
+
+	if (!chunk)
+		return NULL;
+	idx = execmem_chunk_index(chunk, addr);
+	if (execmem_pages_state(chunk, idx) != EXECMEM_PG_SLAB)
+		return NULL;
+	return execmem_slab_of(chunk->area->pool, chunk, idx);
 }
 
 static unsigned long total_objs(void)
@@ -117,13 +133,12 @@ static bool chunk_one_block(struct execmem_chunk *chunk)
 	unsigned int o;
 
 	for (o = 0; o < EXECMEM_CHUNK_ORDER; o++)
-		if (!list_empty(&chunk->free_area[o]))
+		if (chunk->nr_blocks[o])
 			return false;
 	return chunk->nr_free == EXECMEM_CHUNK_PAGES &&
-	       !list_empty(&chunk->free_area[EXECMEM_CHUNK_ORDER]) &&
-	       chunk->free_area[EXECMEM_CHUNK_ORDER].next->next ==
-	       &chunk->free_area[EXECMEM_CHUNK_ORDER] &&
-	       chunk->pages[0].state == EXECMEM_PG_FREE;
+	       chunk->nr_blocks[EXECMEM_CHUNK_ORDER] == 1 &&
+	       bitmap_weight(chunk->free_map, EXECMEM_FREE_BITS) == 1 &&
+	       execmem_pages_state(chunk, 0) == EXECMEM_PG_FREE;
 }
 
 /* Free every live object of every pool: a failed test leaves no debris. */
@@ -138,19 +153,21 @@ static unsigned long free_all_live(void)
 		mutex_lock(&pool->lock);
 		list_for_each_entry(c, &pool->chunks, node) {
 			for (j = 0; j < EXECMEM_CHUNK_PAGES; j++) {
-				struct execmem_page *pg = &c->pages[j];
-				struct execmem_slab *sl = pg->slab;
-				unsigned int o;
+				unsigned int st = execmem_pages_state(c, j), o;
+				struct execmem_slab *sl;
+				struct execmem_run run;
 
 				if (n + 512 > cap) {
 					cap = 2 * cap + 1024;
 					addrs = realloc(addrs, cap * sizeof(*addrs));
 				}
-				if (pg->state == EXECMEM_PG_RUN &&
-				    !(pg->flags & EXECMEM_RUN_CONT))
-					addrs[n++] = execmem_page_addr(c, j);
-				if (pg->state != EXECMEM_PG_SLAB)
+				if (st == EXECMEM_PG_RUN &&
+				    execmem_pages_run(c, j, &run) &&
+				    run.start == execmem_page_addr(c, j))
+					addrs[n++] = run.start;
+				if (st != EXECMEM_PG_SLAB)
 					continue;
+				sl = execmem_slab_of(pool, c, j);
 				for (o = 0; o < sl->nr_objs; o++)
 					if (test_bit(o, sl->used) &&
 					    !test_bit(o, sl->pending))
@@ -232,10 +249,11 @@ static void test_slab_classes(void)
 		for (half = 0; half < 2; half++) {
 			unsigned int req = !half ? size :
 					   c ? cache[-1].size + 1 : 1;
-			unsigned int nr = cache->slab_objs, i;
+			unsigned int nr = cache->slab_objs, i, k;
 			void **objs = calloc(nr + 1, sizeof(void *));
+			DECLARE_BITMAP(seen, 3 * PAGE_SIZE / 16) = { 0 };
 			unsigned long page, used0 = pool->stats[EXECMEM_JIT].used;
-			struct execmem_page *pg;
+			struct execmem_slab *sl;
 			void *again;
 
 			T_EQ(span / size, nr);
@@ -247,40 +265,49 @@ static void test_slab_classes(void)
 				T_EQ((unsigned long)objs[i] % (size & -size), 0);
 				T_ASSERT(all_cc(objs[i], size));
 			}
+			/*
+			 * nr objects fill one slab, each object of it once,
+			 * in random order; the next one is elsewhere.
+			 */
 			page = (unsigned long)objs[0];
+			for (i = 1; i < nr; i++)
+				page = min(page, (unsigned long)objs[i]);
 			T_EQ(page % PAGE_SIZE, 0);
-			/* nr objects per slab, the next one elsewhere. */
-			for (i = 0; i < nr; i++)
-				T_EQ((unsigned long)objs[i], page + i * size);
+			for (i = 0; i < nr; i++) {
+				unsigned long off = (unsigned long)objs[i] - page;
+
+				T_EXPECT(off < span && off % size == 0);
+				T_EXPECT(!test_and_set_bit(off / size, seen));
+			}
 			T_EXPECT((unsigned long)objs[nr] - page >= span);
-			pg = page_of(page);
-			T_ASSERT(pg && pg->state == EXECMEM_PG_SLAB);
+			sl = slab_at(page);
+			T_ASSERT(sl);
 			for (i = 1; i < cache->slab_pages; i++)
-				T_EXPECT(pg[i].state == EXECMEM_PG_SLAB &&
-					 pg[i].slab == pg->slab);
-			T_EQ(pg->slab->nr_objs, nr);
-			T_EQ(pg->slab->cache->size, size);
+				T_EXPECT(slab_at(page + i * PAGE_SIZE) == sl);
+			T_EQ(sl->nr_objs, nr);
+			T_EQ(sl->cache->size, size);
 			T_EQ(pool->stats[EXECMEM_JIT].used - used0,
 			     (unsigned long)(nr + 1) * size);
 			/* Freed: not reusable before the fill. */
+			k = ((unsigned long)objs[1] - page) / size;
 			free_deferred(objs[1]);
 			again = execmem_alloc(EXECMEM_JIT, req);
 			T_ASSERT(again && again != objs[1]);
 			free_deferred(again);
 			harness_run_work(false);
 			/* Reusable after the fill: its bit is clear again. */
-			T_EXPECT(!test_bit(1, pg->slab->used));
-			T_EXPECT(!test_bit(1, pg->slab->pending));
-			T_EQ(pg->slab->nr_used, nr - 1);
+			T_EXPECT(!test_bit(k, sl->used));
+			T_EXPECT(!test_bit(k, sl->pending));
+			T_EQ(sl->nr_used, nr - 1);
 			again = execmem_alloc(EXECMEM_JIT, req);
 			T_ASSERT(again);
 			objs[1] = again;
 			for (i = 0; i <= nr; i++)
 				free_deferred(objs[i]);
-			T_EXPECT(page_of(page)->state == EXECMEM_PG_SLAB);
+			T_EXPECT(page_state(page) == EXECMEM_PG_SLAB);
 			harness_run_work(false);
 			/* The empty slab gave its pages back. */
-			T_EXPECT(page_of(page)->state != EXECMEM_PG_SLAB);
+			T_EXPECT(page_state(page) != EXECMEM_PG_SLAB);
 			T_EQ(cache->nr_slabs, 0);
 			T_ASSERT(all_cc((void *)page, span));
 			free(objs);
@@ -313,7 +340,7 @@ static void test_page_runs(void)
 	for (n = 1; n <= EXECMEM_CHUNK_PAGES; n++) {
 		size_t size = n * PAGE_SIZE - (n == 1 ? 1000 : n % 4000);
 		struct execmem_chunk *chunk;
-		struct execmem_page *pg;
+		struct execmem_run run;
 		unsigned int i, free0;
 		void *p;
 
@@ -322,11 +349,15 @@ static void test_page_runs(void)
 		T_EQ((unsigned long)p % PAGE_SIZE, 0);
 		chunk = execmem_chunk_lookup((unsigned long)p);
 		T_ASSERT(chunk);
-		pg = page_of((unsigned long)p);
-		T_EQ(pg->state, EXECMEM_PG_RUN);
-		T_EQ(pg->nr_pages, n);
+		T_EQ(page_state((unsigned long)p), EXECMEM_PG_RUN);
+		T_ASSERT(execmem_pages_run(chunk, execmem_chunk_index(chunk,
+					   (unsigned long)p), &run));
+		T_EQ(run.nr_pages, n);
+		T_EQ(run.size, size);
+		T_EQ(run.start, (unsigned long)p);
 		for (i = 1; i < n; i++)
-			T_EQ(pg[i].state, EXECMEM_PG_TAIL);
+			T_EQ(page_state((unsigned long)p + i * PAGE_SIZE),
+			     EXECMEM_PG_TAIL);
 		/* Waste below one page. */
 		T_EQ(chunk->nr_free, EXECMEM_CHUNK_PAGES - n);
 		T_EQ(pool->stats[EXECMEM_JIT].used, PAGE_ALIGN(size));
@@ -408,6 +439,7 @@ static void test_large_objects(void)
 	size_t size = EXECMEM_CHUNK_SIZE + 5000;
 	struct execmem_chunk *c0, *c1;
 	struct execmem_owner owner;
+	struct execmem_run run;
 	long rel0 = harness_trace.chunk_release;
 	unsigned char buf[64];
 	void *p, *small, *tiny, *huge3;
@@ -421,8 +453,12 @@ static void test_large_objects(void)
 	T_ASSERT(c0 && c1 && c0->area == c1->area);
 	T_EQ(c0->area->nr_chunks, 2);
 	T_EQ(c1->start, c0->start + EXECMEM_CHUNK_SIZE);
-	T_EQ(c1->pages[0].flags, EXECMEM_RUN_CONT);
-	T_EQ(c1->pages[0].nr_pages, 2);
+	T_EXPECT(c1->pages[0] & EXECMEM_RUN_CONT);
+	T_ASSERT(execmem_pages_run(c1, 1, &run));
+	T_EQ(run.chunk, c0);
+	T_EQ(run.start, (unsigned long)p);
+	T_EQ(run.size, size);
+	T_EQ(run.nr_pages, EXECMEM_CHUNK_PAGES);
 	T_EQ(pool->stats[EXECMEM_BPF].used, PAGE_ALIGN(size));
 	T_EQ(pool->stats[EXECMEM_BPF].requested, size);
 	/* Owner from the second chunk, an update across the boundary. */
@@ -912,10 +948,11 @@ static void test_metadata_outside(void)
 			T_EXPECT(!in_area(c, sizeof(*c)));
 			checked++;
 			for (j = 0; j < EXECMEM_CHUNK_PAGES; j++) {
-				struct execmem_slab *sl = c->pages[j].slab;
+				struct execmem_slab *sl;
 
-				if (c->pages[j].state != EXECMEM_PG_SLAB)
+				if (execmem_pages_state(c, j) != EXECMEM_PG_SLAB)
 					continue;
+				sl = execmem_slab_of(pool, c, j);
 				T_EXPECT(!in_area(sl, sizeof(*sl)));
 				T_EXPECT(!in_area(sl->used, 2 * sizeof(long)));
 				T_EXPECT(!in_area(sl->sizes, sl->nr_objs * 2));
@@ -1260,6 +1297,140 @@ static void test_release_after_gp(void)
 	T_EQ(hs.nr_areas, 0);
 }
 
+/*
+ * No metadata allocation of the pool is larger than a page: a chunk's
+ * descriptor was 16,616 B (a 32 KiB kmalloc) with a list_head and a
+ * pointer per page.
+ */
+static void test_metadata_fits_page(void)
+{
+	static const size_t sizes[] = { 16, 48, 100, 384, 3000, PAGE_SIZE,
+					5 * PAGE_SIZE, EXECMEM_CHUNK_SIZE,
+					5 * EXECMEM_CHUNK_SIZE / 2 };
+	void *p[ARRAY_SIZE(sizes)];
+	unsigned int i;
+
+	quiesce();
+	printf("# chunk descriptor %zu B, slab descriptor header %zu B\n",
+	       sizeof(struct execmem_chunk), sizeof(struct execmem_slab));
+	hs.max_alloc = 0;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[i] = execmem_alloc(i % 2 ? EXECMEM_BPF : EXECMEM_JIT, sizes[i]);
+		T_ASSERT(p[i]);
+	}
+	T_EXPECT(jit_pool()->stats[EXECMEM_JIT].objs +
+		 jit_pool()->stats[EXECMEM_BPF].objs >= ARRAY_SIZE(sizes));
+	printf("# largest metadata allocation %zu B\n", hs.max_alloc);
+	T_EXPECT(hs.max_alloc > 0 && hs.max_alloc <= PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		free_deferred(p[i]);
+	T_WARNS(0);
+}
+
+/*
+ * Objects do not land at predictable places inside a chunk: the first
+ * object of a new slab, and a page run taken among several free blocks
+ * of the same order. Placement was lowest-first (slabs) and last-freed
+ * first (runs), the same on every run.
+ */
+static void test_placement_in_chunk(void)
+{
+	DECLARE_BITMAP(offs, PAGE_SIZE / 64) = { 0 };
+	DECLARE_BITMAP(pages, 16) = { 0 };
+	unsigned int r, i;
+
+	for (r = 0; r < 20; r++) {
+		void *p, *run[16];
+
+		quiesce();
+		p = execmem_alloc(EXECMEM_JIT, 64);
+		T_ASSERT(p);
+		__set_bit(((unsigned long)p % PAGE_SIZE) / 64, offs);
+		free_deferred(p);
+
+		quiesce();
+		for (i = 0; i < 16; i++) {
+			run[i] = execmem_alloc(EXECMEM_JIT, 2 * PAGE_SIZE);
+			T_ASSERT(run[i]);
+		}
+		for (i = 0; i < 16; i += 2)
+			free_deferred(run[i]);
+		harness_run_work(false);
+		/* Eight free order-1 blocks: which one serves? */
+		p = execmem_alloc(EXECMEM_JIT, 2 * PAGE_SIZE);
+		T_ASSERT(p);
+		for (i = 0; i < 16; i += 2)
+			if (p == run[i])
+				__set_bit(i, pages);
+		for (i = 1; i < 16; i += 2)
+			free_deferred(run[i]);
+		free_deferred(p);
+	}
+	printf("# 20 new slabs: %u distinct first offsets; 8 free runs: %u chosen\n",
+	       bitmap_weight(offs, PAGE_SIZE / 64), bitmap_weight(pages, 16));
+	T_EXPECT(bitmap_weight(offs, PAGE_SIZE / 64) >= 8);
+	T_EXPECT(bitmap_weight(pages, 16) >= 3);
+	T_WARNS(0);
+}
+
+/*
+ * Memory for code that needs a predictor flush (cBPF) is clean unless
+ * code was freed there since the last flush: a free elsewhere, of any
+ * type, does not make the next allocation ask for a flush. The old
+ * sequence moved on every free of every type of the pool.
+ */
+static void test_clean_alloc(void)
+{
+	struct execmem_pool *pool = jit_pool();
+	struct execmem_chunk *chunk;
+	void *a, *b, *c, *d, *k;
+	u64 seq, s2;
+
+	quiesce();
+	a = execmem_alloc_clean(EXECMEM_BPF, 200, &seq);
+	T_ASSERT(a);
+	T_EXPECT(seq != 0);		/* a new chunk is dirty */
+	execmem_flushed(EXECMEM_BPF, seq);
+	b = execmem_alloc_clean(EXECMEM_BPF, 200, &s2);
+	T_ASSERT(b);
+	T_EQ(s2, 0);
+
+	/* Another type's free, in its own slab: still clean. */
+	k = execmem_alloc(EXECMEM_KPROBES, 64);
+	T_ASSERT(k);
+	execmem_free(k);
+	harness_run_work(false);
+	c = execmem_alloc_clean(EXECMEM_BPF, 200, &s2);
+	T_ASSERT(c);
+	T_EQ(s2, 0);
+
+	/* A BPF free dirties its slab: the next one goes elsewhere, clean. */
+	execmem_free(b);
+	harness_run_work(false);
+	d = execmem_alloc_clean(EXECMEM_BPF, 200, &s2);
+	T_ASSERT(d);
+	T_EQ(s2, 0);
+	T_EXPECT(((unsigned long)d & PAGE_MASK) != ((unsigned long)a & PAGE_MASK));
+	b = execmem_alloc(EXECMEM_BPF, 200);	/* eBPF: any memory */
+	T_ASSERT(b);
+
+	/* A flush that raced with a free cleans nothing. */
+	seq = pool->dirty_seq;
+	execmem_free(b);
+	harness_run_work(false);
+	execmem_flushed(EXECMEM_BPF, seq);
+	chunk = execmem_chunk_lookup((unsigned long)a);
+	T_EXPECT(!execmem_pages_clean(chunk, execmem_chunk_index(chunk,
+				      (unsigned long)a), 1));
+	execmem_flushed(EXECMEM_BPF, pool->dirty_seq);
+	T_EXPECT(execmem_pages_clean(chunk, 0, EXECMEM_CHUNK_PAGES));
+
+	execmem_free(a);
+	execmem_free(c);
+	execmem_free(d);
+	T_WARNS(0);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1299,6 +1470,9 @@ static const struct test tests[] = {
 	T(spare_one_chunk),
 	T(node_grow_fails),
 	T(release_after_gp),
+	T(metadata_fits_page),
+	T(placement_in_chunk),
+	T(clean_alloc),
 };
 
 int main(int argc, char **argv)
