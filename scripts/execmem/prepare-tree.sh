@@ -49,9 +49,11 @@ if [ -f patches/series ]; then
 		PATCHES+=("patches/$l")
 	done < patches/series
 fi
+PTOUCH=$BUILD/.ptouched.$$
+trap 'rm -f "$TOUCHED" "$PTOUCH"' EXIT
 for p in "${PATCHES[@]}"; do
 	# files the patch touches: '--- a/X' followed by '+++ b/Y', git renames/copies
-	python3 - "$p" <<'PY' >> "$TOUCHED"
+	python3 - "$p" <<'PY' > "$PTOUCH"
 import sys, re
 lines = open(sys.argv[1], errors='replace').read().split('\n')
 out = set()
@@ -67,13 +69,17 @@ for i, l in enumerate(lines[:-1]):
     if m: out.add(m.group(3))
 for x in sorted(out): print(x)
 PY
-	sort -u "$TOUCHED" -o "$TOUCHED"
+	# pristine copies of this patch's files only: a file an earlier patch
+	# deleted or renamed away must not come back
 	while IFS= read -r f; do
-		if [ ! -e "$STAGE/$f" ] && [ -e "$PRISTINE/$f" ]; then
+		if [ ! -e "$STAGE/$f" ] && [ -e "$PRISTINE/$f" ] &&
+		   ! grep -qxF "$f" "$TOUCHED"; then
 			mkdir -p "$STAGE/$(dirname "$f")"
 			cp -a "$PRISTINE/$f" "$STAGE/$f"
 		fi
-	done < "$TOUCHED"
+	done < "$PTOUCH"
+	cat "$PTOUCH" >> "$TOUCHED"
+	sort -u "$TOUCHED" -o "$TOUCHED"
 	if ! out=$(patch -p1 -s --no-backup-if-mismatch -d "$STAGE" -i "$REPO/$p" 2>&1); then
 		printf '%s\n' "$out" >&2
 		die "patch FAILED to apply: $p (tree not modified)"

@@ -4,7 +4,8 @@
 #   gcc:  in the execmem object dir, after the normal build
 #   llvm: in a separate LLVM=1 object dir, configured like the test kernel;
 #         only "prepare" and the project's objects are built
-# The file list is every .c of the overlay that the test kernel builds.
+# The file list is every .c of mm/execmem/ (overlay and patches/) and of the
+# overlay elsewhere that the test kernel builds.
 . "$(dirname "$0")/common.sh"
 CC_KIND=${1:?usage: w1-check.sh gcc|llvm}
 kvariant execmem
