@@ -23,6 +23,7 @@
 
 #define pr_fmt(fmt) "execmem: " fmt
 
+#include <kunit/static_stub.h>
 #include <linux/random.h>
 #include <linux/set_memory.h>
 #include <linux/vmalloc.h>
@@ -31,18 +32,19 @@
 
 /* === Pool areas === */
 
-static int set_direct_map(struct execmem_pool *pool, struct page **pages,
-			  unsigned int nr, bool huge, bool valid)
+static int set_direct_map(struct execmem_mapping *map, bool valid)
 {
-	unsigned int step = huge ? EXECMEM_CHUNK_PAGES : 1;
+	struct vm_struct *vm = map->priv;
+	unsigned int step = map->huge ? EXECMEM_CHUNK_PAGES : 1;
+	unsigned int nr = map->size >> PAGE_SHIFT;
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < nr; i += step) {
-		err = execmem_arch_set_direct_map(pages[i], step, valid);
+		err = execmem_arch_set_direct_map(vm->pages[i], step, valid);
 		if (err)
 			return err;
-		execmem_count(pool, EXECMEM_DIRECT_MAP_OPS, 1);
+		map->direct_map_ops++;
 	}
 	return 0;
 }
@@ -74,17 +76,36 @@ static void *map_random(const struct execmem_range *range, size_t size,
 			       VM_ALLOW_HUGE_VMAP | VM_NO_GUARD, nid);
 }
 
+/* The permission changes, one function each so that KUnit can fail them. */
+static int backend_set_rox(unsigned long addr, unsigned int nr)
+{
+	KUNIT_STATIC_STUB_REDIRECT(backend_set_rox, addr, nr);
+	return set_memory_rox(addr, nr);
+}
+
+static int backend_set_nx(unsigned long addr, unsigned int nr)
+{
+	KUNIT_STATIC_STUB_REDIRECT(backend_set_nx, addr, nr);
+	return set_memory_nx(addr, nr);
+}
+
 /**
- * execmem_backend_map - map a new pool area
- * @pool: the pool; its range says where and how
- * @area: area to map: sets @area->start, ->huge, ->nid and ->priv
+ * execmem_backend_map - map a new range of pool memory
+ * @range: where, and on which node's memory
  * @size: bytes, a multiple of %EXECMEM_CHUNK_SIZE
  * @nid: NUMA node, %NUMA_NO_NODE for the current one
+ * @map: filled in; @map->direct_map_ops counts the direct-map changes
+ *	 made, on failure too
+ *
+ * On success the range is read-only and executable, filled with trap
+ * instructions, and has no alias in the direct map. On failure nothing
+ * is mapped, unless the range could not be made non-executable again:
+ * then it stays mapped, never writable, and @map->leaked is set.
  *
  * Return: 0 or a negative error.
  */
-int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
-			size_t size, int nid)
+int execmem_backend_map(const struct execmem_range *range, size_t size,
+			int nid, struct execmem_mapping *map)
 {
 	unsigned int nr = size >> PAGE_SHIFT;
 	struct vm_struct *vm;
@@ -93,24 +114,25 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	p = map_random(pool->range, size, nid);
+	p = map_random(range, size, nid);
 	if (!p)
 		return -ENOMEM;
 	vm = find_vm_area(p);
-	area->start = (unsigned long)p;
-	area->huge = is_vm_area_hugepages(p);
-	area->nid = page_to_nid(vm->pages[0]);
-	area->priv = vm;
-	if (!area->huge)
+	map->start = (unsigned long)p;
+	map->size = size;
+	map->huge = is_vm_area_hugepages(p);
+	map->nid = page_to_nid(vm->pages[0]);
+	map->priv = vm;
+	if (!map->huge)
 		pr_warn_ratelimited("no 2 MiB page: area at %p mapped with PTEs\n",
 				    p);
 
 	/* Still RW+NX: fill through the vmalloc mapping itself. */
 	execmem_arch_fill_trap(p, size, true);
 
-	err = set_direct_map(pool, vm->pages, nr, area->huge, false);
+	err = set_direct_map(map, false);
 	if (!err)
-		err = set_memory_rox((unsigned long)p, nr);
+		err = backend_set_rox(map->start, nr);
 	if (err) {
 		pr_err("cannot protect area at %p: %d\n", p, err);
 		/*
@@ -118,9 +140,11 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 		 * first, so no page is ever writable through the direct map
 		 * and executable here. If even that fails, leak the area.
 		 */
-		if (WARN_ON(set_memory_nx((unsigned long)p, nr)))
+		if (WARN_ON(backend_set_nx(map->start, nr))) {
+			map->leaked = true;
 			return err;
-		set_direct_map(pool, vm->pages, nr, area->huge, true);
+		}
+		WARN_ON(set_direct_map(map, true));
 		vfree(p);
 		return err;
 	}
@@ -128,27 +152,24 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 }
 
 /**
- * execmem_backend_unmap - give an area's memory back
- * @pool: the pool
- * @area: an area from execmem_backend_map() that holds no object
+ * execmem_backend_unmap - give a mapped range's memory back
+ * @map: from execmem_backend_map(), holding no object
  *
- * If the mapping cannot be made non-executable, the area is leaked
- * rather than given a writable alias.
+ * If the range cannot be made non-executable, it is leaked rather than
+ * given a writable alias.
  *
- * Return: 0, or a negative error if the area was leaked.
+ * Return: 0, or a negative error if the range was leaked.
  */
-int execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
+int execmem_backend_unmap(struct execmem_mapping *map)
 {
-	struct vm_struct *vm = area->priv;
-	unsigned int nr = get_vm_area_size(vm) >> PAGE_SHIFT;
 	int err;
 
 	/* Not executable any more before any alias becomes writable. */
-	err = set_memory_nx(area->start, nr);
+	err = backend_set_nx(map->start, map->size >> PAGE_SHIFT);
 	if (WARN_ON(err))
 		return err;
-	WARN_ON(set_direct_map(pool, vm->pages, nr, area->huge, true));
-	vfree((void *)area->start);
+	WARN_ON(set_direct_map(map, true));
+	vfree((void *)map->start);
 	return 0;
 }
 
@@ -176,3 +197,7 @@ int execmem_backend_copy(void *dst, const void *src, size_t len)
 {
 	return execmem_arch_copy(dst, src, len) ? 0 : -EFAULT;
 }
+
+#ifdef CONFIG_EXECMEM_KUNIT_TEST
+#include "tests/backend-kunit.h"
+#endif

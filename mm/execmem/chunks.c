@@ -82,6 +82,7 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 {
 	struct execmem_area *area;
 	unsigned int i;
+	int err;
 
 	might_sleep();
 	area = kzalloc(struct_size(area, chunks, nr_chunks), GFP_KERNEL);
@@ -95,22 +96,27 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 		if (!area->chunks[i])
 			goto fail;
 	}
-	if (execmem_backend_map(pool, area, (size_t)nr_chunks <<
-				EXECMEM_CHUNK_SHIFT, nid))
+	err = execmem_backend_map(pool->range, (size_t)nr_chunks <<
+				  EXECMEM_CHUNK_SHIFT, nid, &area->map);
+	/* A failed map may have changed the direct map and back. */
+	execmem_count(pool, EXECMEM_DIRECT_MAP_OPS, area->map.direct_map_ops);
+	if (area->map.leaked)
+		execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
+	if (err)
 		goto fail;
 
 	for (i = 0; i < nr_chunks; i++) {
 		struct execmem_chunk *chunk = area->chunks[i];
 
-		chunk->start = area->start + ((unsigned long)i <<
-					      EXECMEM_CHUNK_SHIFT);
+		chunk->start = area->map.start +
+			       ((unsigned long)i << EXECMEM_CHUNK_SHIFT);
 		chunk->area = area;
 		INIT_LIST_HEAD(&chunk->node);
 		INIT_LIST_HEAD(&chunk->pending_node);
 	}
 	execmem_count(pool, EXECMEM_AREAS_ADDED, 1);
-	trace_execmem_chunk_add(area->start, (size_t)nr_chunks <<
-				EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
+	trace_execmem_chunk_add(area->map.start, area->map.size,
+				area->map.nid, area->map.huge);
 	return area;
 fail:
 	area_free_structs(area);
@@ -171,7 +177,7 @@ void execmem_chunks_publish(struct execmem_pool *pool,
 	for (i = 0; i < area->nr_chunks; i++)
 		list_add_tail(&area->chunks[i]->node, &pool->chunks);
 	list_add_tail(&area->node, &pool->areas);
-	execmem_count(pool, area->huge ? EXECMEM_CHUNKS_HEALTHY :
+	execmem_count(pool, area->map.huge ? EXECMEM_CHUNKS_HEALTHY :
 		      EXECMEM_CHUNKS_DEGRADED, area->nr_chunks);
 }
 
@@ -188,7 +194,7 @@ static void area_retire(struct execmem_pool *pool, struct execmem_area *area,
 		for (i = 0; i < area->nr_chunks; i++)
 			list_del_init(&area->chunks[i]->node);
 		list_del(&area->node);
-		execmem_count(pool, area->huge ? EXECMEM_CHUNKS_HEALTHY :
+		execmem_count(pool, area->map.huge ? EXECMEM_CHUNKS_HEALTHY :
 			      EXECMEM_CHUNKS_DEGRADED,
 			      -(long)area->nr_chunks);
 	}
@@ -216,9 +222,15 @@ void execmem_chunks_discard(struct execmem_pool *pool,
 
 static void area_release(struct execmem_pool *pool, struct execmem_area *area)
 {
-	trace_execmem_chunk_release(area->start, (size_t)area->nr_chunks <<
-				    EXECMEM_CHUNK_SHIFT, area->nid, area->huge);
-	if (execmem_backend_unmap(pool, area)) {
+	unsigned long ops = area->map.direct_map_ops;
+	int err;
+
+	trace_execmem_chunk_release(area->map.start, area->map.size,
+				    area->map.nid, area->map.huge);
+	err = execmem_backend_unmap(&area->map);
+	execmem_count(pool, EXECMEM_DIRECT_MAP_OPS,
+		      area->map.direct_map_ops - ops);
+	if (err) {
 		/* Still executable: keep the memory and the structs. */
 		execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
 		return;

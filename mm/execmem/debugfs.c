@@ -126,8 +126,8 @@ static int chunks_show(struct seq_file *m, void *v)
 		spin_lock_irqsave(&pool->lock, flags);
 		list_for_each_entry(chunk, &pool->chunks, node)
 			seq_printf(m, "%u 0x%lx %d %s %u\n", i,
-				   chunk->start, chunk->area->nid,
-				   chunk->area->huge ? "pmd" : "pte",
+				   chunk->start, chunk->area->map.nid,
+				   chunk->area->map.huge ? "pmd" : "pte",
 				   chunk->nr_free);
 		spin_unlock_irqrestore(&pool->lock, flags);
 	}

@@ -21,9 +21,9 @@
 #include <linux/set_memory.h>
 #include <linux/vmalloc.h>
 
-#include "internal.h"
+#include <asm/execmem.h>
 
-#define TRAP_BYTE_X86	0xcc
+#include "internal.h"
 
 struct execmem_test_ctx {
 	struct execmem_pool *pool;
@@ -70,11 +70,7 @@ static struct execmem_pool *tpool(struct kunit *test)
 
 static bool all_trap(const void *p, size_t len)
 {
-#ifdef CONFIG_X86
-	return !memchr_inv(p, TRAP_BYTE_X86, len);
-#else
-	return true;
-#endif
+	return !memchr_inv(p, EXECMEM_TRAP_BYTE, len);
 }
 
 static void *talloc(struct kunit *test, size_t size)
@@ -452,8 +448,8 @@ static void execmem_test_numa(struct kunit *test)
 					  nid);
 		KUNIT_ASSERT_NOT_NULL(test, p[0]);
 		chunk = execmem_chunk_lookup((unsigned long)p[0]);
-		KUNIT_EXPECT_EQ(test, chunk->area->nid, nid);
-		KUNIT_EXPECT_TRUE(test, chunk->area->huge);
+		KUNIT_EXPECT_EQ(test, chunk->area->map.nid, nid);
+		KUNIT_EXPECT_TRUE(test, chunk->area->map.huge);
 #ifdef CONFIG_X86
 		KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p[0]));
 #endif
@@ -475,7 +471,7 @@ static void check_pool_mappings(struct kunit *test, struct execmem_pool *pool,
 		struct page *page = vmalloc_to_page((void *)chunk->start);
 		unsigned int i;
 
-		if (!chunk->area->huge)
+		if (!chunk->area->map.huge)
 			continue;
 		(*nr_huge)++;
 		KUNIT_EXPECT_TRUE(test, pool_pmd_rox(chunk->start));

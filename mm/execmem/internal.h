@@ -167,15 +167,36 @@ struct execmem_chunk {
 static_assert(PAGE_SHIFT != 12 || sizeof(struct execmem_chunk) <= SZ_4K);
 
 /**
- * struct execmem_area - one mapping made by the backend: 1..n chunks
+ * struct execmem_mapping - an address range the backend has mapped
  * @start: first byte, %EXECMEM_CHUNK_SIZE aligned
+ * @size: bytes, a multiple of %EXECMEM_CHUNK_SIZE
+ * @nid: NUMA node the memory came from
+ * @huge: mapped with PMDs, its direct-map alias changed in whole
+ *	  %EXECMEM_CHUNK_SIZE units; false for a degraded mapping (PTEs,
+ *	  scattered pages, the alias changed page by page)
+ * @direct_map_ops: direct-map changes made for it so far (statistics)
+ * @leaked: a failed execmem_backend_map() could not make it
+ *	    non-executable again and left it mapped
+ * @priv: the backend's handle (the vm_struct in the kernel)
+ *
+ * Written only by the backend; the chunk store reads it.
+ */
+struct execmem_mapping {
+	unsigned long start;
+	size_t size;
+	int nid;
+	bool huge;
+	unsigned long direct_map_ops;
+	bool leaked;
+	void *priv;
+};
+
+/**
+ * struct execmem_area - one mapping made by the backend: 1..n chunks
+ * @map: the mapping
  * @nr_chunks: number of chunks in @chunks
- * @nid: NUMA node the memory was allocated on
- * @huge: mapped with PMDs and removed from the direct map in whole 2 MiB
- *	  units; false for a degraded area (PTEs, scattered pages)
  * @pool: owner
  * @node: on pool->areas, or on pool->released once unpublished
- * @priv: backend handle (the vm_struct in the kernel)
  * @rcu_cookie: grace-period state at unpublish; the area is unmapped once
  *		it has elapsed (lockless lookups may still see its chunks)
  * @chunks: the chunks, in address order
@@ -183,13 +204,10 @@ static_assert(PAGE_SHIFT != 12 || sizeof(struct execmem_chunk) <= SZ_4K);
  * Immutable after creation except @node and @rcu_cookie (pool lock).
  */
 struct execmem_area {
-	unsigned long start;
+	struct execmem_mapping map;
 	unsigned int nr_chunks;
-	int nid;
-	bool huge;
 	struct execmem_pool *pool;
 	struct list_head node;
-	void *priv;
 	unsigned long rcu_cookie;
 	struct execmem_chunk *chunks[] __counted_by(nr_chunks);
 };
@@ -542,10 +560,14 @@ void execmem_pool_init(struct execmem_pool *pool,
 int execmem_pool_destroy(struct execmem_pool *pool);
 void execmem_bad_call(struct execmem_pool *pool);
 
-/* backend.c (or the host harness): the only code that maps or pokes text */
-int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
-			size_t size, int nid);
-int execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area);
+/*
+ * backend.c (or the host harness): the only code that maps or pokes text.
+ * Operations on address ranges; they know nothing of pools, areas or
+ * counters.
+ */
+int execmem_backend_map(const struct execmem_range *range, size_t size,
+			int nid, struct execmem_mapping *map);
+int execmem_backend_unmap(struct execmem_mapping *map);
 void execmem_backend_fill(void *dst, size_t len);
 int execmem_backend_copy(void *dst, const void *src, size_t len);
 

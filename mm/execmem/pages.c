@@ -247,7 +247,7 @@ unsigned long execmem_pages_alloc(struct execmem_pool *pool,
 		list_for_each_entry(chunk, &pool->chunks, node) {
 			int have;
 
-			if (strict && chunk->area->nid != nid)
+			if (strict && chunk->area->map.nid != nid)
 				continue;
 			have = pages_fit_clean(chunk, nr_pages, order, &idx);
 			if (have >= 0)
@@ -258,7 +258,7 @@ unsigned long execmem_pages_alloc(struct execmem_pool *pool,
 	}
 
 	list_for_each_entry(chunk, &pool->chunks, node) {
-		bool local = nid == NUMA_NO_NODE || chunk->area->nid == nid;
+		bool local = nid == NUMA_NO_NODE || chunk->area->map.nid == nid;
 		int have = pages_fit(chunk, order);
 
 		if (have < 0 || (strict && !local))

@@ -324,7 +324,7 @@ static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 	}
 	execmem_account(pool, type, size, PAGE_ALIGN(size), 1);
 	spin_unlock_irqrestore(&pool->lock, flags);
-	return (void *)area->start;
+	return (void *)area->map.start;
 }
 
 /* With pool->lock held: whether the pages of a new object are clean. */
@@ -375,7 +375,7 @@ static void *pool_alloc(struct execmem_pool *pool, unsigned int type,
 			execmem_chunks_publish(pool, area);
 			if (nid != NUMA_NO_NODE)
 				__assign_bit(nid, pool->remote_nodes,
-					     area->nid != nid);
+					     area->map.nid != nid);
 			area = NULL;
 		}
 		strict = !tries && nid != NUMA_NO_NODE &&

@@ -44,9 +44,9 @@ void __init x86_execmem_setup_rox(struct execmem_info *info)
 void execmem_arch_fill_trap(void *ptr, size_t size, bool writable)
 {
 	if (writable)
-		memset(ptr, INT3_INSN_OPCODE, size);
+		memset(ptr, EXECMEM_TRAP_BYTE, size);
 	else
-		text_poke_set(ptr, INT3_INSN_OPCODE, size);
+		text_poke_set(ptr, EXECMEM_TRAP_BYTE, size);
 }
 
 void *execmem_arch_copy(void *dst, const void *src, size_t len)

@@ -586,15 +586,15 @@ void execmem_backend_vfree(void *ptr)
 
 /* === Backend: pool areas, a memfd mapped R+X plus a private RW alias === */
 
-int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
-			size_t size, int nid)
+int execmem_backend_map(const struct execmem_range *range, size_t size,
+			int nid, struct execmem_mapping *map)
 {
 	struct harness_area *ha;
 	unsigned char *res, *x;
 	unsigned long aligned;
 	int fd;
 
-	(void)pool;
+	(void)range;
 	hs.map_calls++;
 	if (hs.map_fail_nth && hs.map_calls == hs.map_fail_nth)
 		return -ENOMEM;
@@ -636,13 +636,16 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 	ha->start = aligned;
 	ha->size = size;
 	ha->fd = fd;
-	ha->area = area;
-	area->start = aligned;
-	area->huge = !hs.degraded;
-	area->nid = nid == NUMA_NO_NODE ? numa_node_id() : nid;
+	ha->map = map;
+	map->start = aligned;
+	map->size = size;
+	map->huge = !hs.degraded;
+	map->nid = nid == NUMA_NO_NODE ? numa_node_id() : nid;
 	if (hs.mem_node >= 0)	/* the node had no memory: vmalloc fell back */
-		area->nid = hs.mem_node;
-	area->priv = ha;
+		map->nid = hs.mem_node;
+	map->priv = ha;
+	/* As the kernel's: the alias goes in chunk (or page) units. */
+	map->direct_map_ops += size / (map->huge ? EXECMEM_CHUNK_SIZE : PAGE_SIZE);
 	pthread_mutex_lock(&harness_areas_lock);
 	list_add_tail(&ha->node, &harness_areas);
 	hs.nr_areas++;
@@ -650,15 +653,16 @@ int execmem_backend_map(struct execmem_pool *pool, struct execmem_area *area,
 	return 0;
 }
 
-int execmem_backend_unmap(struct execmem_pool *pool, struct execmem_area *area)
+int execmem_backend_unmap(struct execmem_mapping *map)
 {
-	struct harness_area *ha = area->priv;
+	struct harness_area *ha = map->priv;
 
-	(void)pool;
-	if (!ha || ha->area != area || ha->start != area->start) {
-		harness_error("backend_unmap of unknown area %p", (void *)area);
+	if (!ha || ha->map != map || ha->start != map->start) {
+		harness_error("backend_unmap of unknown area %p", (void *)map);
 		return -EINVAL;
 	}
+	map->direct_map_ops += map->size / (map->huge ? EXECMEM_CHUNK_SIZE :
+					    PAGE_SIZE);
 	pthread_mutex_lock(&harness_areas_lock);
 	list_del(&ha->node);
 	hs.nr_areas--;

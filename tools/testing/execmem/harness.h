@@ -14,7 +14,7 @@ struct harness_area {
 	size_t size;
 	unsigned char *rw;		/* the RW alias, used by fill/copy only */
 	int fd;				/* the memfd */
-	struct execmem_area *area;
+	struct execmem_mapping *map;
 };
 
 /* Counters and knobs; the tests reset them through harness_reset_knobs(). */

@@ -794,7 +794,7 @@ static void test_counters_degraded(void)
 	hs.degraded = false;
 	T_ASSERT(p);
 	area = execmem_chunk_lookup((unsigned long)p)->area;
-	T_EXPECT(!area->huge);
+	T_EXPECT(!area->map.huge);
 	T_EXPECT(!harness_trace.last_chunk_huge);
 	T_EQ(execmem_read(pool, EXECMEM_CHUNKS_DEGRADED), 1);
 	T_EQ(execmem_read(pool, EXECMEM_CHUNKS_HEALTHY), 0);
@@ -1246,7 +1246,7 @@ static void test_node_grow_fails(void)
 	harness_node = 0;
 	hs.map_fail_nth = 0;
 	T_ASSERT(b);
-	T_EQ(execmem_chunk_lookup((unsigned long)b)->area->nid, 0);
+	T_EQ(execmem_chunk_lookup((unsigned long)b)->area->map.nid, 0);
 	execmem_free(a);
 	execmem_free(b);
 }
@@ -1274,14 +1274,17 @@ static void test_spare_one_chunk(void)
 static void test_release_after_gp(void)
 {
 	struct execmem_pool *pool = jit_pool();
-	unsigned long n;
+	unsigned long n, ops;
 	long areas;
 	bool gone;
 	void *p;
 
 	quiesce();
+	ops = execmem_read(pool, EXECMEM_DIRECT_MAP_OPS);
 	p = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);
 	T_ASSERT(p);
+	/* The chunk store counts what the backend reports: one 2 MiB change. */
+	T_EQ(execmem_read(pool, EXECMEM_DIRECT_MAP_OPS) - ops, 1);
 	execmem_free(p);
 	harness_run_work(false);	/* the fill worker */
 	rcu_read_lock();
@@ -1295,6 +1298,7 @@ static void test_release_after_gp(void)
 	T_EQ(areas, 1);
 	harness_run_work(false);
 	T_EQ(hs.nr_areas, 0);
+	T_EQ(execmem_read(pool, EXECMEM_DIRECT_MAP_OPS) - ops, 2);
 }
 
 /*

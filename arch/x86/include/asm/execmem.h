@@ -4,6 +4,11 @@
 
 #include <linux/execmem.h>
 
+#include <asm/text-patching.h>
+
+/* What free pool memory is filled with: INT3 (invariant I4). */
+#define EXECMEM_TRAP_BYTE	INT3_INSN_OPCODE
+
 void __init x86_execmem_setup_rox(struct execmem_info *info);
 
 #endif /* _ASM_X86_EXECMEM_H */
