@@ -4,7 +4,10 @@
 # (make demo / make bench; run by the initramfs init with execmem.mode=bench).
 #
 # Level from the kernel command line: execmem.bench=quick (make demo,
-# default) or full (make bench). Output: "EXECMEM-BENCH <record> k=v ..."
+# default) or full (make bench), both ending with the hot-path stage, or
+# hotpath (only that stage, on a fresh boot). execmem.hotpath_pre=test_bpf
+# runs lib/test_bpf.ko at bpf_jit_harden 0 just before the hot-path stage;
+# execmem.hotpath_reps=N repeats each of its timings N times (5; 9 at full). Output: "EXECMEM-BENCH <record> k=v ..."
 # lines, from this script and from the execmem_bench module (printk),
 # parsed on the host by scripts/execmem/bench-report.py. A "snap" record
 # after each stage holds: DirectMap4k/2M/1G (kB), the executable mappings
@@ -22,15 +25,23 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 RUN=/sys/module/execmem_bench/parameters/run
 
 level=quick
+hot_pre= hot_reps=
 for w in $(cat /proc/cmdline); do
-	case "$w" in execmem.bench=*) level=${w#execmem.bench=} ;; esac
+	case "$w" in
+	execmem.bench=*) level=${w#execmem.bench=} ;;
+	execmem.hotpath_pre=*) hot_pre=${w#execmem.hotpath_pre=} ;;
+	execmem.hotpath_reps=*) hot_reps=${w#execmem.hotpath_reps=} ;;
+	esac
 done
 [ -n "$1" ] && level=$1	# "ktap": structural assertions only (run.sh, make check)
 # workload sizes (the same on both kernels)
 NGEN=2000 NBPF=1000 NKP=100 NFT=16 NMOD=8 LAT_ITERS=16 TPUT_PAIRS=500 MEM_OBJS=10000
+# hot-path stage: repetitions of every timing, programs of the burst
+HOT_REPS=5 HOT_BURST=2000 HOT_SECS=5
 if [ "$level" = full ]; then
-	NMOD=32 LAT_ITERS=64 TPUT_PAIRS=4000
+	NMOD=32 LAT_ITERS=64 TPUT_PAIRS=4000 HOT_REPS=9
 fi
+[ -n "$hot_reps" ] && HOT_REPS=$hot_reps
 
 B() { echo "EXECMEM-BENCH $*"; }
 
@@ -156,7 +167,162 @@ if [ "$level" = ktap ]; then
 	exit 0
 fi
 
+# --- hot-path stage -------------------------------------------------------------
+# The cost of running through executable memory that the pool serves on an
+# execmem kernel (6.12's allocators on stock), each timing repeated
+# HOT_REPS times: "hot" records with the median and the largest figure
+# (hotpath_bench.c prints them for what it times itself). Then a burst of
+# HOT_BURST BPF loads and frees and the background CPU time after it
+# ("bg", "bgpool" records). Times are printed, never asserted.
+HB=$HERE/hotpath_bench
+
+# hot_rec NAME FILE [EXTRA]: "hot" record of the figures (ns) in FILE
+hot_rec() {
+	if [ -s "$2" ]; then
+		sort -n "$2" | awk -v name="$1" -v extra="${3:-}" '{ v[NR] = $1 }
+			END { printf "EXECMEM-BENCH hot name=%s n=%d p50_ns=%s max_ns=%s%s\n", name, NR,
+				     v[int((NR + 1) / 2)], v[NR], extra == "" ? "" : " " extra }'
+	else
+		B "error hot=$1 no_figures"
+	fi
+	rm -f "$2"
+}
+
+# hot_dmesg PATTERN SED CMD...: run CMD, then apply the sed script SED to
+# the kernel message matching PATTERN that CMD printed (nothing if none).
+# The log buffer is cleared first (the console has every line already):
+# counting old matches would miscount once the buffer wraps.
+hot_dmesg() {
+	_pat=$1 _sed=$2; shift 2
+	dmesg -c >/dev/null
+	"$@" >/dev/null 2>&1
+	dmesg | grep "$_pat" | tail -n 1 | sed -n "$_sed"
+}
+
+# hot_ftrace NAME ARGS...: samples/ftrace/ftrace-ops.ko with ARGS
+# (it calls a traced function nr_function_calls times and fails its
+# init on purpose once it has printed the time per call)
+hot_ftrace() {
+	_name=$1; shift
+	_i=0
+	while [ $_i -lt $HOT_REPS ]; do
+		hot_dmesg 'Attempted .* calls to' 's/.*(\([0-9]*\)ns \/ call).*/\1/p' \
+			insmod "$MODDIR/ftrace-ops.ko" "$@" >> /tmp/hot-ft
+		_i=$((_i + 1))
+	done
+	hot_rec "$_name" /tmp/hot-ft "args=$(echo "${*:-defaults}" | tr ' ' ',')"
+}
+
+# the flags of the hot-path kprobe in debugfs (OPTIMIZED, FTRACE, ...);
+# the list may name the address by an alias (__do_sys_getpid)
+hot_kpstate() {
+	grep 'sys_getpid+0x' $D/kprobes/list | grep -o '\[[A-Z]*\]' | tr -d '[]' | tr '\n' ','
+}
+# hot_kpwait 0|1: up to 10 s until the kprobe is (0) / is not (1) optimized
+hot_kpwait() {
+	_w=0
+	while [ $_w -lt 20 ]; do
+		if hot_kpstate | grep -q OPTIMIZED; then [ "$1" = 0 ] && return; else [ "$1" = 1 ] && return; fi
+		sleep 0.5
+		_w=$((_w + 1))
+	done
+}
+
+hot_stage() {
+	B "hotstage reps=$HOT_REPS burst=$HOT_BURST secs=$HOT_SECS pre=${hot_pre:-none} pool=$([ -r "$ST" ] && echo 1 || echo 0)"
+	if [ "$hot_pre" = test_bpf ]; then
+		echo 0 > /proc/sys/net/core/bpf_jit_harden 2>/dev/null
+		_t0=$(now_ns)
+		if insmod "$MODDIR/test_bpf.ko" >/dev/null 2>&1; then _ok=1; else _ok=0; fi
+		rmmod test_bpf 2>/dev/null
+		B "hotpre test_bpf=$_ok ns=$(( $(now_ns) - _t0 ))"
+	fi
+
+	# 1. a call through an ftrace_ops trampoline (the cases of issue 14)
+	if [ -f "$MODDIR/ftrace-ops.ko" ]; then
+		hot_ftrace ftrace_default
+		hot_ftrace ftrace_calls100k nr_function_calls=100000
+		hot_ftrace ftrace_relevant2 nr_ops_relevant=2
+		hot_ftrace ftrace_irrelevant10 nr_ops_irrelevant=10
+		hot_ftrace ftrace_save_regs save_regs=1
+	else
+		B "error hot=ftrace no_ftrace-ops.ko"
+	fi
+
+	# 2. BPF program run time, small and large JIT images (socket filters)
+	"$HB" testrun bpf_small 2 200000 $HOT_REPS
+	"$HB" testrun bpf_large 4000 2000 $HOT_REPS
+
+	# 3. the XDP dispatcher: attached to lo, the program is called from the
+	# dispatcher's image; detached, through its default (indirect) path
+	"$HB" xdp xdp_dispatcher attach 200000 $HOT_REPS
+	"$HB" xdp xdp_detached detached 200000 $HOT_REPS
+
+	# 4. a kprobe hit: getpid() with a kprobe event past the __fentry__
+	# site of __x64_sys_getpid, optimized (detour buffer) and not
+	# (INT3 + the instruction slot). tracing_on 0: the event handler
+	# returns early, so the figure is the kprobe path itself.
+	_calls=20000
+	"$HB" syscall kprobe_none $_calls $HOT_REPS
+	echo 1 > /proc/sys/debug/kprobes-optimization 2>/dev/null
+	_kp=
+	for _off in 9 5 4 0; do
+		if echo "p:hotpath/getpid __x64_sys_getpid+$_off" >> $T/kprobe_events 2>/dev/null; then
+			_kp=$_off; break
+		fi
+	done
+	if [ -n "$_kp" ] && echo 1 > $T/events/hotpath/getpid/enable; then
+		echo 0 > $T/tracing_on
+		hot_kpwait 0	# the kprobe optimizer (after an RCU-tasks grace period)
+		_st=$(hot_kpstate)
+		"$HB" syscall kprobe_opt $_calls $HOT_REPS | sed "s/\$/ off=$_kp state=${_st:-plain}/"
+		echo 0 > /proc/sys/debug/kprobes-optimization
+		hot_kpwait 1
+		_st=$(hot_kpstate)
+		"$HB" syscall kprobe_slot $_calls $HOT_REPS | sed "s/\$/ off=$_kp state=${_st:-plain}/"
+		echo 1 > /proc/sys/debug/kprobes-optimization
+		echo 0 > $T/events/hotpath/getpid/enable
+		echo 1 > $T/tracing_on
+	else
+		B "error hot=kprobe no_kprobe_event"
+	fi
+	echo "-:hotpath/getpid" >> $T/kprobe_events 2>/dev/null
+
+	# 5. a call through a jit_alloc() function (samples/execmem; stock
+	# has no jit_alloc(): the record gives the compiled twin in the same
+	# boot instead)
+	if [ -f "$MODDIR/execmem_jit_sample.ko" ]; then
+		_i=0
+		while [ $_i -lt $HOT_REPS ]; do
+			_l=$(hot_dmesg 'timing: .* calls: generated' \
+				's/.*generated \([0-9.]*\) ns\/call, compiled \([0-9.]*\) ns\/call.*/\1 \2/p' \
+				insmod "$MODDIR/execmem_jit_sample.ko" calls=1000000)
+			rmmod execmem_jit_sample 2>/dev/null
+			[ -n "$_l" ] && echo "$_l" >> /tmp/hot-jit
+			_i=$((_i + 1))
+		done
+		if [ -s /tmp/hot-jit ]; then
+			awk '{ print $1 }' /tmp/hot-jit > /tmp/hot-jitg
+			awk '{ print $2 }' /tmp/hot-jit > /tmp/hot-jitc
+			hot_rec jit_generated /tmp/hot-jitg calls=1000000
+			hot_rec jit_compiled /tmp/hot-jitc calls=1000000
+		else
+			B "error hot=jit no_timing"
+		fi
+		rm -f /tmp/hot-jit
+	fi
+
+	# 6. background work after a burst of BPF loads and frees
+	"$HB" burst $HOT_BURST $HOT_SECS
+}
+
 B "begin level=$level kernel=$(uname -r) pool=$([ -r "$ST" ] && echo 1 || echo 0) cpus=$(grep -c ^processor /proc/cpuinfo) nbpf=$NBPF nkp=$NKP nft=$NFT nmod=$NMOD ngen=$NGEN"
+
+if [ "$level" = hotpath ]; then
+	hot_stage
+	B "end"
+	exit 0
+fi
 
 # --- boot cost ----------------------------------------------------------------
 # run_init_us: printk timestamp of "Run /init" (run-bench.sh boots with
@@ -304,4 +470,7 @@ cpus_online 0
 t0=$(ns); echo function > $T/current_tracer; t1=$(ns); echo nop > $T/current_tracer; t2=$(ns)
 cpus_online 1
 B "ftraceall on_ns=$((t1 - t0)) off_ns=$((t2 - t1)) sites=$(cat $T/enabled_functions 2>/dev/null | wc -l) cpus=1"
+
+# --- hot-path stage (after the workload; execmem.bench=hotpath: fresh) -------
+hot_stage
 B "end"
