@@ -40,6 +40,34 @@ OPS = [
 ]
 
 
+# hot-path stage (bench.sh hot_stage, hotpath_bench.c): "hot" records
+HOT = [
+    ('ftrace_default', 'ftrace-ops, defaults (1 relevant op, 1000 calls), ns/call'),
+    ('ftrace_calls100k', 'ftrace-ops nr_function_calls=100000, ns/call'),
+    ('ftrace_relevant2', 'ftrace-ops nr_ops_relevant=2 (list function), ns/call'),
+    ('ftrace_irrelevant10', 'ftrace-ops nr_ops_irrelevant=10, ns/call'),
+    ('ftrace_save_regs', 'ftrace-ops save_regs=1, ns/call'),
+    ('bpf_small', 'BPF_PROG_TEST_RUN, small socket filter, ns/run'),
+    ('bpf_large', 'BPF_PROG_TEST_RUN, large socket filter, ns/run'),
+    ('xdp_dispatcher', 'XDP test run, attached to lo: through the dispatcher image, ns/run'),
+    ('xdp_detached', 'XDP test run, not attached: dispatcher default path, ns/run'),
+    ('kprobe_none', 'getpid(), no kprobe, ns/call'),
+    ('kprobe_opt', 'getpid() + kprobe, optimization on (detour buffer), ns/call'),
+    ('kprobe_slot', 'getpid() + kprobe, optimization off (INT3 + insn slot), ns/call'),
+]
+BG = [
+    ('burst_ns', 'burst: load and close every program (TCG)', 'ns'),
+    ('kthread_ms', 'CPU time of all kernel threads, burst start to end of sampling, ms', ''),
+    ('kworker_ms', '  of which kworkers, ms', ''),
+    ('kthread_ms_per_1k', 'kernel-thread CPU time per 1,000 frees, ms', ''),
+    ('busy_until_ms', 'busy after the burst until (last 100 ms with > 25 ms busy), ms', ''),
+    ('tlb_rf', 'nr_tlb_remote_flush, burst + sampling', ''),
+    ('tlb_rfr', 'nr_tlb_remote_flush_received', ''),
+    ('tlb_lfa', 'nr_tlb_local_flush_all', ''),
+    ('tlb_lfo', 'nr_tlb_local_flush_one', ''),
+]
+
+
 def parse(path):
     recs = []
     with open(path, errors='replace') as f:
@@ -62,7 +90,7 @@ def parse(path):
                         except ValueError:
                             kv[k] = v
             recs.append((words[0], kv))
-    d = {'snap': {}, 'lat': {}, 'tput': {}, 'ops': {}, 'misc': {}, 'errors': []}
+    d = {'snap': {}, 'lat': {}, 'tput': {}, 'ops': {}, 'hot': {}, 'misc': {}, 'errors': []}
     for r, kv in recs:
         if r == 'snap':
             d['snap'][kv.get('stage')] = kv
@@ -72,6 +100,8 @@ def parse(path):
             d['tput'][(kv['path'], kv['threads'])] = kv
         elif r == 'op':
             d['ops'][kv.get('name')] = kv
+        elif r == 'hot':
+            d['hot'][kv.get('name')] = kv
         elif r == 'error':
             d['errors'].append(' '.join(f'{k}={v}' for k, v in kv.items()))
         elif r == 'done' and kv.get('ret', 0) != 0:
@@ -312,6 +342,71 @@ def build_sections(S, E):
     return secs
 
 
+def hot_sections(S, E):
+    """the hot-path stage: medians and maxima of HOT_REPS repetitions"""
+    def num(x, k):
+        v = x.get(k)
+        return v if isinstance(v, (int, float)) else None
+
+    def f1(v):
+        return 'n/a' if v is None else f'{v:.1f}'
+    rows = []
+    for name, lab in HOT:
+        s, e = S['hot'].get(name, {}), E['hot'].get(name, {})
+        if not (s or e):
+            continue
+        extra = []
+        for k in ('insns', 'jited', 'state'):
+            sv, ev = s.get(k), e.get(k)
+            if sv is not None or ev is not None:
+                extra.append(f'{k} {sv if sv == ev else f"{sv}/{ev}"}')
+        if extra:
+            lab += ' (' + ', '.join(str(x).rstrip(',') for x in extra) + ')'
+        rows.append((lab, f1(num(s, 'p50_ns')), f1(num(e, 'p50_ns')), ratio(num(e, 'p50_ns'), num(s, 'p50_ns')),
+                     f1(num(s, 'max_ns')), f1(num(e, 'max_ns')), ratio(num(e, 'max_ns'), num(s, 'max_ns'))))
+    # the kprobe hit itself: probed minus unprobed getpid(), medians
+    for name, lab in (('kprobe_opt', 'kprobe hit, optimized: probed - unprobed median, ns'),
+                      ('kprobe_slot', 'kprobe hit, INT3 + slot: probed - unprobed median, ns')):
+        d = []
+        for X in (S, E):
+            a, b = num(X['hot'].get(name, {}), 'p50_ns'), num(X['hot'].get('kprobe_none', {}), 'p50_ns')
+            d.append(a - b if a is not None and b is not None else None)
+        if d[0] is not None or d[1] is not None:
+            rows.append((lab, f1(d[0]), f1(d[1]), ratio(d[1], d[0]), '', '', ''))
+    g, c = num(E['hot'].get('jit_generated', {}), 'p50_ns'), num(E['hot'].get('jit_compiled', {}), 'p50_ns')
+    if g is not None or c is not None:
+        rows.append(('call of a jit_alloc() function (samples/execmem), ns/call; ratio: vs its twin',
+                     'n/a', f1(g), ratio(g, c), '', f1(num(E['hot'].get('jit_generated', {}), 'max_ns')), ''))
+        rows.append(('  its compiled twin in module text, same execmem boot (stock has no jit_alloc())', 'n/a', f1(c), '', '',
+                     f1(num(E['hot'].get('jit_compiled', {}), 'max_ns')), ''))
+    secs = []
+    if rows:
+        n = E['misc'].get('hotstage', {}).get('reps') or S['misc'].get('hotstage', {}).get('reps')
+        pre = E['misc'].get('hotstage', {}).get('pre', 'none')
+        secs.append((f'Hot paths: median and largest of {n} repetitions (TCG: read the ratios; '
+                     f'goal: ratios <= 1.0; before the stage: {pre})', rows,
+                     ('', 'stock p50', 'execmem p50', 'p50 ratio', 'stock max', 'execmem max', 'max ratio')))
+    sb, eb = S['misc'].get('bg', {}), E['misc'].get('bg', {})
+    if sb or eb:
+        rows = [('programs loaded and closed', fmt(sb.get('progs')), fmt(eb.get('progs')), '')]
+        for k, lab, unit in BG:
+            sv, ev = sb.get(k), eb.get(k)
+            rows.append((lab, human_ns(sv) if unit == 'ns' else fmt(sv),
+                         human_ns(ev) if unit == 'ns' else fmt(ev), ratio(ev, sv)))
+        i = 1
+        while f'busy_s{i}_ms' in sb or f'busy_s{i}_ms' in eb:
+            k = f'busy_s{i}_ms'
+            rows.append((f'busy time of all CPUs in second {i} after the burst, ms',
+                         fmt(sb.get(k)), fmt(eb.get(k)), ratio(eb.get(k), sb.get(k))))
+            i += 1
+        for k, v in E['misc'].get('bgpool', {}).items():
+            rows.append((f'execmem pool: {k}' + ('' if k == 'fill_window_max_us' else ' (delta)'),
+                         'n/a', fmt(v), ''))
+        secs.append(('Background work after a burst of BPF loads and frees (hotpath_bench burst; '
+                     '/proc/stat and /proc/<pid>/stat, USER_HZ ticks: 10 ms resolution)', rows, None))
+    return secs
+
+
 def human_ns(ns):
     if ns is None or ns == '':
         return 'n/a'
@@ -402,6 +497,7 @@ def main():
     ap.add_argument('--execmem', required=True)
     ap.add_argument('--out')
     ap.add_argument('--note', default='')
+    ap.add_argument('--qemu-accel', default='tcg', help='the -accel of the boots (header only)')
     ap.add_argument('--details', action='store_true', help='also print every stage in full (report.md always has them)')
     a = ap.parse_args()
     S, E = parse(a.stock), parse(a.execmem)
@@ -410,10 +506,11 @@ def main():
         if 'end' not in d['misc']:
             print(f'bench: {name} log {p} has no "EXECMEM-BENCH end" record (guest failed or timed out)', file=sys.stderr)
             ok = False
-    secs = build_sections(S, E)
     sb, eb = S['misc'].get('begin', {}), E['misc'].get('begin', {})
+    hot_only = eb.get('level') == 'hotpath' or sb.get('level') == 'hotpath'
+    secs = ([] if hot_only else build_sections(S, E)) + hot_sections(S, E)
     hdr = [f"stock 6.12 vs execmem 6.12 -- {sb.get('kernel', '?')} / {eb.get('kernel', '?')}, "
-           f"level {eb.get('level', '?')}, {eb.get('cpus', '?')} CPUs, QEMU TCG single node",
+           f"level {eb.get('level', '?')}, {eb.get('cpus', '?')} CPUs, QEMU {a.qemu_accel} single node",
            'Times are emulated (TCG): read the ratios, not the absolute values. Nothing is asserted here.']
     lines = ['EXECMEM-BENCH-TABLE-BEGIN'] + hdr
     for title, rows, head in secs:
@@ -464,8 +561,8 @@ def main():
         with open(os.path.join(out, 'report.md'), 'w') as f:
             f.write('\n'.join(md))
         with open(os.path.join(out, 'figures.json'), 'w') as f:
-            json.dump({'stock': {k: v for k, v in S.items() if k in ('misc', 'snap', 'ops')},
-                       'execmem': {k: v for k, v in E.items() if k in ('misc', 'snap', 'ops')}}, f, indent=1, sort_keys=True)
+            json.dump({'stock': {k: v for k, v in S.items() if k in ('misc', 'snap', 'ops', 'hot')},
+                       'execmem': {k: v for k, v in E.items() if k in ('misc', 'snap', 'ops', 'hot')}}, f, indent=1, sort_keys=True)
         shutil.copy(a.stock, os.path.join(out, 'stock.log'))
         shutil.copy(a.execmem, os.path.join(out, 'execmem.log'))
         print(f'[execmem] report: {out}/report.md', file=sys.stderr)
