@@ -91,4 +91,5 @@ fi
 
 # 7. summary
 log "elapsed $(( $(date +%s) - START ))s"
-exec python3 "$SCRIPTS/ktap-summary.py" "${SUMARGS[@]}"
+exec python3 "$SCRIPTS/ktap-summary.py" --kunit-dir "$PRISTINE/tools/testing/kunit" \
+	"${SUMARGS[@]}"

@@ -25,7 +25,7 @@ for v in stock execmem; do
 	# the execmem KUnit suite would otherwise run at boot on one side only
 	EXECMEM_APPEND="${EXECMEM_APPEND:-} execmem.bench=$LEVEL printk.time=1 kunit.enable=0" \
 		"$SCRIPTS/boot.sh" "$v" "bench-$LEVEL-$v" bench single || rc=1
-	if grep -qE '\bBUG:|\bOops\b|Kernel panic|general protection fault' "$LOGS/bench-$LEVEL-$v.log"; then
+	if ! python3 "$SCRIPTS/splats.py" --crash-only "$LOGS/bench-$LEVEL-$v.log" >&2; then
 		echo "bench FAILED: kernel crash in $LOGS/bench-$LEVEL-$v.log" >&2; rc=1
 	fi
 done
