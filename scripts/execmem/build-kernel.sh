@@ -110,8 +110,7 @@ if [ "$VARIANT" != execmem ] && [ -d "$REPO/tools/testing/selftests/execmem/modu
 	# without the pool, see modules/Makefile) from a copy
 	MDIR=$OBJ/.execmem-modsrc
 	rsync -rlpc --delete "$REPO/tools/testing/selftests/execmem/modules/" "$MDIR/" \
-		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+		"${KBUILD_OUTPUT_EXCLUDES[@]}"
 fi
 if [ -d "$MDIR" ]; then
 	log "$VARIANT: building test modules in $MDIR"
@@ -124,8 +123,7 @@ SELFB=$OBJ/.execmem-selftests
 rm -rf "$SELFB"
 if [ -d "$REPO/tools/testing/selftests/execmem" ]; then
 	rsync -rlp "$REPO/tools/testing/selftests/execmem/" "$SELFB/" \
-		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+		"${KBUILD_OUTPUT_EXCLUDES[@]}"
 	if [ -f "$SELFB/Makefile" ]; then
 		log "$VARIANT: building guest helpers (tools/testing/selftests/execmem/Makefile, static)"
 		make -s -C "$SELFB" CC=gcc || die "guest helper build failed (tools/testing/selftests/execmem/Makefile)"

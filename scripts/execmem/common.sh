@@ -18,6 +18,10 @@ EXECSRC=$BUILD/execmem/linux
 LOGS=$BUILD/logs
 SCRIPTS=$REPO/scripts/execmem
 JOBS=$(( $(nproc) + 1 ))
+# what rsync leaves out when it copies a directory of kbuild sources
+KBUILD_OUTPUT_EXCLUDES=(--exclude='*.o' --exclude='*.ko' --exclude='*.mod'
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='Module.symvers'
+	--exclude='modules.order')
 
 # Lanes of make check (check.sh) besides the execmem kernel and its boots.
 # Both are on by default; each has a knob to skip it (reported as SKIP):
