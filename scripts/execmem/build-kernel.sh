@@ -17,10 +17,10 @@ kvariant "$VARIANT"
 # it the second kernel of make demo costs a full pass of ccache lookups.
 # The pooloff kernel starts the same way from the execmem objects of the
 # same tree (make check builds those first): only what uses the options
-# pooloff.config changes is rebuilt. EXECMEM_SEED=0 turns both off.
+# pooloff.config changes is rebuilt. EXECMEM_COPY_OBJS=0 turns both off.
 seed_objects() {
 	local from man=$BUILD/execmem-manifest
-	[ "${EXECMEM_SEED:-1}" = 1 ] || return 0
+	[ "${EXECMEM_COPY_OBJS:-1}" = 1 ] || return 0
 	[ ! -e "$OBJ/.config" ] || return 0
 	case "$VARIANT" in
 	execmem) from=$PRISTINE/obj$SUFFIX; [ -f "$man" ] || return 0 ;;
