@@ -1,12 +1,7 @@
 # execmem project: build/test pipeline (see scripts/execmem/).
-# Env: EXECMEM_BUILD (build dir), EXECMEM_LLVM=1, EXECMEM_KMAKE_FLAGS (e.g. W=1),
-#      EXECMEM_BOOT_TIMEOUT (s, default 600), EXECMEM_BOOTS ("single numa2"),
-#      EXECMEM_VERBOSE=1 (stream guest console), EXECMEM_APPEND (extra cmdline),
-#      EXECMEM_EXTRA_CONFIG (extra config fragment file), EXECMEM_BENCH_CONFIG=1 (bench.config),
-#      EXECMEM_BENCH_STAGE=hotpath (demo/bench: the hot-path stage alone),
-#      EXECMEM_HOTPATH_PRE=test_bpf (lib/test_bpf.ko before the hot-path stage),
-#      EXECMEM_HOTPATH_REPS=N (repetitions of each hot-path timing).
-#      EXECMEM_SKIP_POOLOFF=1, EXECMEM_SKIP_ARM64=1 (make check lanes, see scripts/execmem/common.sh).
+# Environment knobs (EXECMEM_BUILD, EXECMEM_BOOTS, EXECMEM_SKIP_*, ...): see
+# the header of scripts/execmem/common.sh; those of the host harness: the
+# header of tools/testing/execmem/Makefile.
 S := scripts/execmem
 SHELL := /bin/bash
 

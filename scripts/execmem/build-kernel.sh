@@ -17,10 +17,10 @@ kvariant "$VARIANT"
 # it the second kernel of make demo costs a full pass of ccache lookups.
 # The pooloff kernel starts the same way from the execmem objects of the
 # same tree (make check builds those first): only what uses the options
-# pooloff.config changes is rebuilt. EXECMEM_SEED=0 turns both off.
+# pooloff.config changes is rebuilt. EXECMEM_COPY_OBJS=0 turns both off.
 seed_objects() {
 	local from man=$BUILD/execmem-manifest
-	[ "${EXECMEM_SEED:-1}" = 1 ] || return 0
+	[ "${EXECMEM_COPY_OBJS:-1}" = 1 ] || return 0
 	[ ! -e "$OBJ/.config" ] || return 0
 	case "$VARIANT" in
 	execmem) from=$PRISTINE/obj$SUFFIX; [ -f "$man" ] || return 0 ;;
@@ -110,8 +110,7 @@ if [ "$VARIANT" != execmem ] && [ -d "$REPO/tools/testing/selftests/execmem/modu
 	# without the pool, see modules/Makefile) from a copy
 	MDIR=$OBJ/.execmem-modsrc
 	rsync -rlpc --delete "$REPO/tools/testing/selftests/execmem/modules/" "$MDIR/" \
-		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+		"${KBUILD_OUTPUT_EXCLUDES[@]}"
 fi
 if [ -d "$MDIR" ]; then
 	log "$VARIANT: building test modules in $MDIR"
@@ -124,8 +123,7 @@ SELFB=$OBJ/.execmem-selftests
 rm -rf "$SELFB"
 if [ -d "$REPO/tools/testing/selftests/execmem" ]; then
 	rsync -rlp "$REPO/tools/testing/selftests/execmem/" "$SELFB/" \
-		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+		"${KBUILD_OUTPUT_EXCLUDES[@]}"
 	if [ -f "$SELFB/Makefile" ]; then
 		log "$VARIANT: building guest helpers (tools/testing/selftests/execmem/Makefile, static)"
 		make -s -C "$SELFB" CC=gcc || die "guest helper build failed (tools/testing/selftests/execmem/Makefile)"

@@ -49,7 +49,9 @@ if [ $build_ok = 1 ]; then
 fi
 
 # 4. the project's C files build without warnings at W=1, GCC and LLVM
-if [ $build_ok = 1 ] && [ "${EXECMEM_SKIP_W1:-0}" != 1 ]; then
+if [ "${EXECMEM_SKIP_W1:-0}" = 1 ]; then
+	SUMARGS+=(--skip "w1:EXECMEM_SKIP_W1=1")
+elif [ $build_ok = 1 ]; then
 	for cc in gcc llvm; do
 		if "$SCRIPTS/w1-check.sh" "$cc"; then
 			SUMARGS+=(--pass "w1-$cc")
@@ -91,4 +93,5 @@ fi
 
 # 7. summary
 log "elapsed $(( $(date +%s) - START ))s"
-exec python3 "$SCRIPTS/ktap-summary.py" "${SUMARGS[@]}"
+exec python3 "$SCRIPTS/ktap-summary.py" --kunit-dir "$PRISTINE/tools/testing/kunit" \
+	"${SUMARGS[@]}"

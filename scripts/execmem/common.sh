@@ -1,5 +1,69 @@
 # shellcheck shell=bash
 # Common settings for the execmem pipeline. Source from the other scripts.
+#
+# The environment knobs of the pipeline (make check, make demo, make bench
+# and the other targets of the top Makefile); this is the one place they
+# are documented. The host harness has its own, in the header of
+# tools/testing/execmem/Makefile.
+#
+#   EXECMEM_BUILD=DIR        build directory: pristine and execmem trees,
+#                            objects, logs (default build; a relative path
+#                            is taken from the repository top)
+#   EXECMEM_TARBALL=FILE     kernel source tarball
+#                            (default /usr/src/linux-source-6.12.tar.xz)
+#   EXECMEM_LLVM=1           build with ccache clang and LLVM=1 (objects in
+#                            obj-llvm)
+#   EXECMEM_KMAKE_FLAGS=...  extra kernel make arguments, e.g. W=1
+#   EXECMEM_EXTRA_CONFIG=F   one more config fragment, merged last
+#   EXECMEM_BENCH_CONFIG=1   also merge scripts/execmem/bench.config
+#                            (objects in obj-bench); make demo and make
+#                            bench set it
+#   EXECMEM_BENCH_STAGE=hotpath  make demo / make bench boot each kernel
+#                            for the hot-path stage only (accelerator then
+#                            tcg,thread=single; no results/ directory)
+#   EXECMEM_HOTPATH_PRE=test_bpf  run lib/test_bpf.ko at bpf_jit_harden 0
+#                            just before the hot-path stage
+#   EXECMEM_HOTPATH_REPS=N   repetitions of each hot-path timing, 1..64
+#                            (default 5, 9 for make bench)
+#   EXECMEM_COPY_OBJS=0      do not start a first execmem (pooloff) build
+#                            from a copy of the stock (execmem) objects of
+#                            the same flavour; see build-kernel.sh
+#   EXECMEM_BUSYBOX=FILE     static busybox for the initramfs
+#                            (default /bin/busybox)
+#   EXECMEM_BOOTS="..."      topologies make check boots (default
+#                            "single numa2")
+#   EXECMEM_BOOT_TIMEOUT=S   seconds before a guest counts as hung (default
+#                            600; 1800 for make demo and make bench)
+#   EXECMEM_QEMU_MEM=SIZE    guest memory (default 2G; numa2 has its own
+#                            two 1 GiB nodes)
+#   EXECMEM_QEMU_ACCEL=A     QEMU accelerator (default tcg; e.g.
+#                            tcg,thread=single: one host thread for all
+#                            vCPUs)
+#   EXECMEM_QEMU_EXTRA=...   extra QEMU arguments
+#   EXECMEM_APPEND=...       extra kernel command line
+#   EXECMEM_VERBOSE=1        stream the guest console, list the files
+#                            prepare-tree.sh changed
+#   EXECMEM_SKIP_HARNESS=1   make check: no host harness (reported as SKIP)
+#   EXECMEM_SKIP_W1=1        make check: no W=1 builds (SKIP)
+#   EXECMEM_SKIP_POOLOFF=1   make check: no pool-off lane (SKIP). The lane
+#                            builds the execmem tree with
+#                            scripts/execmem/pooloff.config
+#                            (CONFIG_EXECMEM_ROX_POOL=n and the options
+#                            that need the pool off) in obj-pooloff, then
+#                            boots it once (single, execmem.check=short:
+#                            test_bpf at harden 0 only, no bench.sh),
+#                            counted in the summary as "pooloff"
+#   EXECMEM_SKIP_ARM64=1     make check: no arm64 lane (SKIP). The lane
+#                            cross-builds Image and modules of the execmem
+#                            tree for arm64 (build-arm64.sh: tinyconfig +
+#                            scripts/execmem/arm64.config, obj-arm64);
+#                            build only, "arm64-build" PASS or FAIL
+#   EXECMEM_ARM64_CROSS=P    cross-compiler prefix of the arm64 lane
+#                            (default aarch64-linux-gnu-)
+#   EXECMEM_START=T          set by the Makefile: the start time (date +%s)
+#                            the "elapsed" line of make demo counts from
+#   CCACHE_DIR, CCACHE_MAXSIZE, CCACHE_BASEDIR   ccache (defaults
+#                            ~/.cache/ccache, 5G, $EXECMEM_BUILD)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,20 +82,10 @@ EXECSRC=$BUILD/execmem/linux
 LOGS=$BUILD/logs
 SCRIPTS=$REPO/scripts/execmem
 JOBS=$(( $(nproc) + 1 ))
-
-# Lanes of make check (check.sh) besides the execmem kernel and its boots.
-# Both are on by default; each has a knob to skip it (reported as SKIP):
-#   EXECMEM_SKIP_POOLOFF=1  no pool-off lane. The lane builds the execmem
-#       tree with scripts/execmem/pooloff.config (CONFIG_EXECMEM_ROX_POOL=n
-#       and the options that need the pool off) in $EXECSRC/obj-pooloff
-#       (kvariant pooloff; seeded from the execmem objects), then boots it
-#       once (single, execmem.check=short: test_bpf at harden 0 only, no
-#       bench.sh), counted in the summary as "pooloff".
-#   EXECMEM_SKIP_ARM64=1    no arm64 lane. The lane cross-builds Image and
-#       modules of the execmem tree for arm64 (build-arm64.sh: tinyconfig +
-#       scripts/execmem/arm64.config, $EXECSRC/obj-arm64, Debian's
-#       gcc-aarch64-linux-gnu; EXECMEM_ARM64_CROSS overrides the
-#       aarch64-linux-gnu- prefix). Build only: "arm64-build" PASS/FAIL.
+# what rsync leaves out when it copies a directory of kbuild sources
+KBUILD_OUTPUT_EXCLUDES=(--exclude='*.o' --exclude='*.ko' --exclude='*.mod'
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='Module.symvers'
+	--exclude='modules.order')
 
 if [ "${EXECMEM_LLVM:-0}" = 1 ]; then
 	SUFFIX=-llvm

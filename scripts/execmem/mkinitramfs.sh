@@ -26,8 +26,7 @@ SELF=$OBJ/.execmem-selftests
 [ -d "$SELF" ] || SELF=$REPO/tools/testing/selftests/execmem
 if [ -d "$SELF" ]; then
 	rsync -rlp "$SELF/" "$ROOT/selftests/execmem/" \
-		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude='.*.cmd' --exclude='Module.symvers' --exclude='modules.order'
+		"${KBUILD_OUTPUT_EXCLUDES[@]}"
 fi
 cat > "$ROOT/init" <<'INIT'
 #!/bin/sh

@@ -53,22 +53,7 @@ PTOUCH=$BUILD/.ptouched.$$
 trap 'rm -f "$TOUCHED" "$PTOUCH"' EXIT
 for p in "${PATCHES[@]}"; do
 	# files the patch touches: '--- a/X' followed by '+++ b/Y', git renames/copies
-	python3 - "$p" <<'PY' > "$PTOUCH"
-import sys, re
-lines = open(sys.argv[1], errors='replace').read().split('\n')
-out = set()
-def strip(s):
-    s = s.split('\t')[0].strip()
-    if s == '/dev/null': return None
-    return s.split('/', 1)[1] if '/' in s else s
-for i, l in enumerate(lines[:-1]):
-    if l.startswith('--- ') and lines[i+1].startswith('+++ '):
-        for x in (strip(l[4:]), strip(lines[i+1][4:])):
-            if x: out.add(x)
-    m = re.match(r'^(rename|copy) (from|to) (.+)$', l)
-    if m: out.add(m.group(3))
-for x in sorted(out): print(x)
-PY
+	python3 "$SCRIPTS/patch-files.py" "$p" > "$PTOUCH"
 	# pristine copies of this patch's files only: a file an earlier patch
 	# deleted or renamed away must not come back
 	while IFS= read -r f; do

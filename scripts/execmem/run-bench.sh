@@ -45,7 +45,7 @@ for v in stock execmem; do
 	# the execmem KUnit suite would otherwise run at boot on one side only
 	EXECMEM_APPEND="${EXECMEM_APPEND:-} execmem.bench=$GUEST${PRE:+ execmem.hotpath_pre=$PRE}${REPS:+ execmem.hotpath_reps=$REPS} printk.time=1 kunit.enable=0" \
 		"$SCRIPTS/boot.sh" "$v" "bench-$TAG-$v" bench single || rc=1
-	if grep -qE '\bBUG:|\bOops\b|Kernel panic|general protection fault' "$LOGS/bench-$TAG-$v.log"; then
+	if ! python3 "$SCRIPTS/splats.py" --crash-only "$LOGS/bench-$TAG-$v.log" >&2; then
 		echo "bench FAILED: kernel crash in $LOGS/bench-$TAG-$v.log" >&2; rc=1
 	fi
 done

@@ -15,7 +15,7 @@ else
 	echo "demo FAILED: no EXECMEM-DEMO-BEGIN/END block in $LOG ($(cat "$LOGS/demo.status"))" >&2
 	rc=1
 fi
-if grep -qE '\bBUG:|\bOops\b|Kernel panic|general protection fault' "$LOG"; then
+if ! python3 "$SCRIPTS/splats.py" --crash-only "$LOG" >&2; then
 	echo "demo FAILED: kernel crash in $LOG" >&2; rc=1
 fi
 echo "elapsed: $(( $(date +%s) - START ))s"

@@ -75,6 +75,80 @@ static void harness_error(const char *fmt, ...)
 	putchar('\n');
 }
 
+/*
+ * === KTAP reporting ===
+ *
+ * The test program prints KTAP version 1: the header and the plan, one
+ * "ok N name" / "not ok N name" line per test, diagnostics as "# ..."
+ * lines, and last, as tools/testing/vma does, the totals line
+ * "N tests run, N passed, N failed" (", N skipped" only if one was).
+ */
+static unsigned int ktap_nr, ktap_passed, ktap_failed, ktap_skipped;
+
+void harness_ktap_plan(unsigned int nr_tests)
+{
+	printf("KTAP version 1\n1..%u\n", nr_tests);
+}
+
+void harness_ktap_result(const char *name, bool ok, const char *skip)
+{
+	ktap_nr++;
+	if (!ok) {
+		ktap_failed++;
+		printf("not ok %u %s\n", ktap_nr, name);
+	} else if (skip) {
+		ktap_skipped++;
+		printf("ok %u %s # SKIP %s\n", ktap_nr, name, skip);
+	} else {
+		ktap_passed++;
+		printf("ok %u %s\n", ktap_nr, name);
+	}
+}
+
+/*
+ * Run @cmd through the shell as the test @name. Its output becomes "# "
+ * diagnostics; it fails if it exits non-zero, and a line "SKIP: reason"
+ * makes it a skip (make check's fuzz run, which needs clang's libFuzzer).
+ */
+void harness_ktap_run_command(const char *name, const char *cmd)
+{
+	char line[512], skip[512] = "";
+	bool ok;
+	FILE *f;
+	int st;
+
+	fflush(stdout);
+	f = popen(cmd, "r");
+	if (!f) {
+		printf("# %s: cannot run '%s'\n", name, cmd);
+		harness_ktap_result(name, false, NULL);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "SKIP: ", 6))
+			snprintf(skip, sizeof(skip), "%s", line + 6);
+		printf("%s%s\n", line[0] == '#' ? "" : "# ", line);
+	}
+	st = pclose(f);
+	ok = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	if (!ok)
+		printf("# %s: '%s' exited with status %d\n", name, cmd,
+		       st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	harness_ktap_result(name, ok, skip[0] ? skip : NULL);
+}
+
+/* Print the totals line; returns the exit status of the test program. */
+int harness_ktap_finish(void)
+{
+	printf("%u tests run, %u passed, %u failed", ktap_nr, ktap_passed,
+	       ktap_failed);
+	if (ktap_skipped)
+		printf(", %u skipped", ktap_skipped);
+	printf("\n");
+	return ktap_failed ? 1 : 0;
+}
+
 /* === Locking === */
 
 void mutex_init(struct mutex *m)

@@ -58,4 +58,11 @@ bool harness_write_faults(void *p);
 /* Returns true if some mapping of the process is writable and executable. */
 bool harness_has_wx_mapping(void);
 
+/* KTAP output of the test program (harness.c). */
+void harness_ktap_plan(unsigned int nr_tests);
+/* @skip: NULL, or the reason of a skip (then @ok is true). */
+void harness_ktap_result(const char *name, bool ok, const char *skip);
+void harness_ktap_run_command(const char *name, const char *cmd);
+int harness_ktap_finish(void);
+
 #endif

@@ -4,8 +4,8 @@
  * compiled unchanged against the shims in execmem_internal.h, with the
  * backend seam implemented by harness.c on memfd mappings.
  *
- * Output: "ok N name" / "not ok N name" per test, then
- * "N passed, N failed[, N skipped]".
+ * Output: KTAP (harness.c): header, plan, "ok N name" / "not ok N name"
+ * per test, then "N tests run, N passed, N failed[, N skipped]".
  */
 #include "kernel.c"
 
@@ -1479,18 +1479,40 @@ static const struct test tests[] = {
 	T(clean_alloc),
 };
 
+static void print_usage(const char *prog)
+{
+	fprintf(stderr, "usage: %s [-x NAME=COMMAND]... [FILTER]\n"
+		"  FILTER      run only the tests whose name contains it\n"
+		"  -x N=CMD    after the unit tests, run CMD as test N\n",
+		prog);
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
-	unsigned int i, passed = 0, failed = 0;
-	const char *only = argc > 1 ? argv[1] : NULL;
+	unsigned int i, nr = 0, nr_cmds = 0;
+	const char *only, *cmds[8];
 	struct timespec t0, t1;
+	int opt;
 
+	while ((opt = getopt(argc, argv, "x:")) != -1) {
+		if (opt != 'x' || !strchr(optarg, '=') || nr_cmds == 8)
+			print_usage(argv[0]);
+		cmds[nr_cmds++] = optarg;
+	}
+	if (argc - optind > 1)
+		print_usage(argv[0]);
+	only = optind < argc ? argv[optind] : NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("EXECMEM_SEEDS"))
 		nr_seeds = atoi(getenv("EXECMEM_SEEDS"));
 	if (getenv("EXECMEM_OPS"))
 		nr_ops = atoi(getenv("EXECMEM_OPS"));
-	hs.verbose = getenv("EXECMEM_VERBOSE");
+	hs.verbose = getenv("EXECMEM_HARNESS_VERBOSE");
+	for (i = 0; i < ARRAY_SIZE(tests); i++)
+		if (!only || strstr(tests[i].name, only))
+			nr++;
+	harness_ktap_plan(nr + nr_cmds);
 	harness_reset_knobs();
 	execmem_init();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1517,15 +1539,18 @@ int main(int argc, char **argv)
 		if (hs.vmallocs)
 			T_FAIL("%ld vmalloc objects left", hs.vmallocs);
 		quiesce();
-		printf("%s %u %s\n", t_failed ? "not ok" : "ok", i + 1, t->name);
-		if (t_failed)
-			failed++;
-		else
-			passed++;
+		harness_ktap_result(t->name, !t_failed, NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("# %.2f s\n", (t1.tv_sec - t0.tv_sec) +
 	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	for (i = 0; i < nr_cmds; i++) {
+		const char *eq = strchr(cmds[i], '=');
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - cmds[i]),
+			 cmds[i]);
+		harness_ktap_run_command(name, eq + 1);
+	}
+	return harness_ktap_finish();
 }
