@@ -33,12 +33,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
 		execmem_pool_trim(pool, 0, ULONG_MAX, false);
 	harness_run_work(false);	/* the release worker */
-	if (m.failed || hs.errors || hs.lockdep || hs.nr_areas || hs.vmallocs) {
-		printf("execmem fuzz: %s; errors %ld lockdep %ld areas %ld vmallocs %ld\n",
+	warns = hs.warns - warns;
+	if (m.failed || hs.errors || hs.lockdep || hs.nr_areas || hs.vmallocs ||
+	    warns != m.bad_calls) {
+		printf("execmem fuzz: %s; errors %ld lockdep %ld areas %ld vmallocs %ld WARNs %ld for %ld bad calls\n",
 		       m.failed ? m.why : "model ok", hs.errors, hs.lockdep,
-		       hs.nr_areas, hs.vmallocs);
+		       hs.nr_areas, hs.vmallocs, warns, m.bad_calls);
 		abort();
 	}
-	(void)warns;
 	return 0;
 }

@@ -33,6 +33,7 @@ struct model {
 	int failed;
 	char why[512];
 	long ops;
+	long bad_calls;		/* each must WARN once */
 };
 
 #define MODEL_FAIL(m, ...) do {						\
@@ -417,6 +418,7 @@ static void model_bad(struct model *m, enum model_bad kind, unsigned int r)
 	default:
 		return;
 	}
+	m->bad_calls++;
 	if (hs.warns - warns != 1)
 		MODEL_FAIL(m, "bad call %d at %#lx: %ld WARNs, expected 1", kind,
 			   addr, hs.warns - warns);
