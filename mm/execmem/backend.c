@@ -144,7 +144,11 @@ int execmem_backend_map(const struct execmem_range *range, size_t size,
 			map->leaked = true;
 			return err;
 		}
-		WARN_ON(set_direct_map(map, true));
+		/* Pages without their alias must not go back either. */
+		if (WARN_ON(set_direct_map(map, true))) {
+			map->leaked = true;
+			return err;
+		}
 		vfree(p);
 		return err;
 	}
@@ -168,7 +172,10 @@ int execmem_backend_unmap(struct execmem_mapping *map)
 	err = backend_set_nx(map->start, map->size >> PAGE_SHIFT);
 	if (WARN_ON(err))
 		return err;
-	WARN_ON(set_direct_map(map, true));
+	/* Pages without their alias must not go back to the allocator. */
+	err = set_direct_map(map, true);
+	if (WARN_ON(err))
+		return err;
 	vfree((void *)map->start);
 	return 0;
 }

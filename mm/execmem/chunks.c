@@ -174,6 +174,8 @@ void execmem_chunks_publish(struct execmem_pool *pool,
 
 	lockdep_assert_held(&pool->lock);
 
+	/* Its pages are all dirty (execmem_pages_init_area()). */
+	pool->dirty_seq++;
 	for (i = 0; i < area->nr_chunks; i++)
 		list_add_tail(&area->chunks[i]->node, &pool->chunks);
 	list_add_tail(&area->node, &pool->areas);

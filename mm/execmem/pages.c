@@ -98,7 +98,6 @@ void execmem_pages_init_area(struct execmem_area *area)
 		pages_block_add(chunk, 0, EXECMEM_CHUNK_ORDER);
 		chunk->nr_free = EXECMEM_CHUNK_PAGES;
 	}
-	area->pool->dirty_seq++;
 }
 
 /* Smallest order >= @order with a free block in @chunk, or -1. */

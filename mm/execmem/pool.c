@@ -297,7 +297,7 @@ static struct execmem_area *pool_grow(struct execmem_pool *pool,
  * objects. Waste is below one page.
  */
 static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
-			      size_t size, int nid)
+			      size_t size, int nid, u64 *flush_seq)
 {
 	unsigned long nr = DIV_ROUND_UP(size, PAGE_SIZE), left = size, flags;
 	unsigned int nr_chunks = DIV_ROUND_UP(nr, EXECMEM_CHUNK_PAGES);
@@ -323,6 +323,9 @@ static void *pool_alloc_large(struct execmem_pool *pool, unsigned int type,
 		left -= bytes;
 	}
 	execmem_account(pool, type, size, PAGE_ALIGN(size), 1);
+	/* A new area is dirty; the sequence moved when it was published. */
+	if (flush_seq)
+		*flush_seq = pool->dirty_seq;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return (void *)area->map.start;
 }
@@ -355,11 +358,8 @@ static void *pool_alloc(struct execmem_pool *pool, unsigned int type,
 	int tries = 0, ret;
 
 	might_sleep();
-	if (size > EXECMEM_CHUNK_SIZE) {
-		if (clean)
-			*flush_seq = READ_ONCE(pool->dirty_seq);
-		return pool_alloc_large(pool, type, size, nid);
-	}
+	if (size > EXECMEM_CHUNK_SIZE)
+		return pool_alloc_large(pool, type, size, nid, flush_seq);
 
 	/*
 	 * The first attempt takes new pages only from chunks on @nid, so a

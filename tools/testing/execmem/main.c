@@ -1429,6 +1429,12 @@ static void test_clean_alloc(void)
 	execmem_flushed(EXECMEM_BPF, pool->dirty_seq);
 	T_EXPECT(execmem_pages_clean(chunk, 0, EXECMEM_CHUNK_PAGES));
 
+	/* An object above a chunk gets a new, dirty area. */
+	k = execmem_alloc_clean(EXECMEM_BPF, EXECMEM_CHUNK_SIZE + PAGE_SIZE, &s2);
+	T_ASSERT(k);
+	T_EXPECT(s2 != 0);
+	execmem_free(k);
+
 	execmem_free(a);
 	execmem_free(c);
 	execmem_free(d);
