@@ -357,6 +357,22 @@ static bool is_cont(const struct execmem_chunk *chunk)
 	       (word & EXECMEM_RUN_CONT);
 }
 
+/*
+ * Chunks after the first that continue the object whose run is @run:
+ * 0 unless the run fills the first chunk of its area.
+ */
+static unsigned int run_cont_chunks(const struct execmem_run *run)
+{
+	struct execmem_area *area = run->chunk->area;
+	unsigned int c = 1;
+
+	if (run->nr_pages != EXECMEM_CHUNK_PAGES || run->chunk != area->chunks[0])
+		return 0;
+	while (c < area->nr_chunks && is_cont(area->chunks[c]))
+		c++;
+	return c - 1;
+}
+
 /**
  * execmem_pages_run - describe the live or pending run holding a page
  * @chunk: the chunk
@@ -370,7 +386,7 @@ bool execmem_pages_run(struct execmem_chunk *chunk, unsigned int idx,
 {
 	struct execmem_area *area = chunk->area;
 	u32 word = chunk->pages[idx];
-	unsigned int state, c;
+	unsigned int state, c, n;
 
 	if (FIELD_GET(EXECMEM_PG_STATE, word) == EXECMEM_PG_TAIL) {
 		idx = FIELD_GET(EXECMEM_PG_HEAD, word);
@@ -394,9 +410,9 @@ bool execmem_pages_run(struct execmem_chunk *chunk, unsigned int idx,
 	run->nr_pages = FIELD_GET(EXECMEM_PG_NR, word) + 1;
 	run->type = FIELD_GET(EXECMEM_PG_TYPE, word);
 	run->pending = state == EXECMEM_PG_PENDING;
-	if (run->nr_pages == EXECMEM_CHUNK_PAGES && chunk == area->chunks[0])
-		for (c = 1; c < area->nr_chunks && is_cont(area->chunks[c]); c++)
-			run->size += run_bytes(area->chunks[c]->pages[0]);
+	n = run_cont_chunks(run);
+	for (c = 1; c <= n; c++)
+		run->size += run_bytes(area->chunks[c]->pages[0]);
 	return true;
 }
 
@@ -471,12 +487,12 @@ void execmem_pages_free(struct execmem_chunk *chunk, unsigned int idx,
 void execmem_pages_free_run(const struct execmem_run *run)
 {
 	struct execmem_area *area = run->chunk->area;
-	unsigned int c;
+	unsigned int n = run_cont_chunks(run), c;
 
-	if (run->nr_pages == EXECMEM_CHUNK_PAGES && run->chunk == area->chunks[0])
-		for (c = 1; c < area->nr_chunks && is_cont(area->chunks[c]); c++)
-			execmem_pages_free(area->chunks[c], 0,
-					   FIELD_GET(EXECMEM_PG_NR,
-						     area->chunks[c]->pages[0]) + 1);
+	/* Counted before freeing: a freed chunk no longer continues the run. */
+	for (c = 1; c <= n; c++)
+		execmem_pages_free(area->chunks[c], 0,
+				   FIELD_GET(EXECMEM_PG_NR,
+					     area->chunks[c]->pages[0]) + 1);
 	execmem_pages_free(run->chunk, run->idx, run->nr_pages);
 }
