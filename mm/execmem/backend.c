@@ -180,6 +180,36 @@ int execmem_backend_unmap(struct execmem_mapping *map)
 	return 0;
 }
 
+/**
+ * execmem_backend_show_alias - show or hide a mapping's direct-map alias
+ * @map: a mapping from execmem_backend_map(), whose alias it removed;
+ *	 @map->direct_map_ops counts the changes
+ * @show: true: make the alias present and read-only; false: remove it
+ *	  again
+ *
+ * In the same units as the alias was removed (whole 2 MiB on a huge
+ * mapping), so the direct map is not split. The alias is never writable:
+ * the mapping itself stays ROX meanwhile.
+ *
+ * Return: 0 or a negative error.
+ */
+int execmem_backend_show_alias(struct execmem_mapping *map, bool show)
+{
+	struct vm_struct *vm = map->priv;
+	unsigned int step = map->huge ? EXECMEM_CHUNK_PAGES : 1;
+	unsigned int nr = map->size >> PAGE_SHIFT;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < nr; i += step) {
+		err = execmem_arch_set_direct_map_ro(vm->pages[i], step, show);
+		if (err)
+			return err;
+		map->direct_map_ops++;
+	}
+	return 0;
+}
+
 /* === Text === */
 
 /**

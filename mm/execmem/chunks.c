@@ -13,6 +13,13 @@
  * in execmem_chunks_grow() and execmem_chunks_insert(), before the area
  * is published, and unmapping happens in a worker after the area has
  * left every list.
+ *
+ * Every area of every pool (private ones included) is also on one list
+ * from the moment it is mapped until it is unmapped, so that its
+ * direct-map alias can be shown read-only for the hibernation snapshot
+ * (execmem_chunks_show_aliases()). execmem_map_lock, a mutex, covers the
+ * mapping and unmapping of an area and the walk of that list; it is taken
+ * by grow, by the release worker and by the PM notifier, never by a free.
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
@@ -25,6 +32,11 @@
  * off, so it is IRQ-safe too.
  */
 static DEFINE_XARRAY_FLAGS(execmem_chunks, XA_FLAGS_LOCK_IRQ);
+
+/* Every mapped area (area->mapped_node) and the state of their aliases. */
+static DEFINE_MUTEX(execmem_map_lock);
+static LIST_HEAD(execmem_mapped);
+static bool execmem_aliases_shown;
 
 /* Delay after the last fill before empty areas beyond the spare go back. */
 #define EXECMEM_TRIM_DELAY	(2 * HZ)
@@ -65,6 +77,19 @@ static void area_free_structs(struct execmem_area *area)
 	kfree(area);
 }
 
+/* Show or hide @area's direct-map alias; the map lock is held. */
+static int area_show_alias(struct execmem_area *area, bool show)
+{
+	unsigned long ops = area->map.direct_map_ops;
+	int err;
+
+	lockdep_assert_held(&execmem_map_lock);
+	err = execmem_backend_show_alias(&area->map, show);
+	execmem_count(area->pool, EXECMEM_DIRECT_MAP_OPS,
+		      area->map.direct_map_ops - ops);
+	return err;
+}
+
 /**
  * execmem_chunks_grow - map a new area, not yet visible to anybody
  * @pool: the pool
@@ -96,14 +121,37 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 		if (!area->chunks[i])
 			goto fail;
 	}
+	mutex_lock(&execmem_map_lock);
 	err = execmem_backend_map(pool->range, (size_t)nr_chunks <<
 				  EXECMEM_CHUNK_SHIFT, nid, &area->map);
 	/* A failed map may have changed the direct map and back. */
 	execmem_count(pool, EXECMEM_DIRECT_MAP_OPS, area->map.direct_map_ops);
 	if (area->map.leaked)
 		execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
-	if (err)
+	if (err) {
+		mutex_unlock(&execmem_map_lock);
 		goto fail;
+	}
+	/*
+	 * A hibernation snapshot is being prepared: like every other area,
+	 * this one shows its alias read-only until it is over. If it cannot,
+	 * it is given back (or, if even that fails, leaked) rather than used
+	 * with an alias the snapshot would split.
+	 */
+	if (execmem_aliases_shown && area_show_alias(area, true)) {
+		err = execmem_backend_unmap(&area->map);
+		if (err) {
+			/* the structs stay too: the area stays listed */
+			list_add_tail(&area->mapped_node, &execmem_mapped);
+			execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
+			mutex_unlock(&execmem_map_lock);
+			return NULL;
+		}
+		mutex_unlock(&execmem_map_lock);
+		goto fail;
+	}
+	list_add_tail(&area->mapped_node, &execmem_mapped);
+	mutex_unlock(&execmem_map_lock);
 
 	for (i = 0; i < nr_chunks; i++) {
 		struct execmem_chunk *chunk = area->chunks[i];
@@ -229,11 +277,18 @@ static void area_release(struct execmem_pool *pool, struct execmem_area *area)
 
 	trace_execmem_chunk_release(area->map.start, area->map.size,
 				    area->map.nid, area->map.huge);
+	mutex_lock(&execmem_map_lock);
 	err = execmem_backend_unmap(&area->map);
+	if (!err)
+		list_del(&area->mapped_node);
+	mutex_unlock(&execmem_map_lock);
 	execmem_count(pool, EXECMEM_DIRECT_MAP_OPS,
 		      area->map.direct_map_ops - ops);
 	if (err) {
-		/* Still executable: keep the memory and the structs. */
+		/*
+		 * Still executable: keep the memory and the structs, and
+		 * the area on execmem_mapped, whose alias state it keeps.
+		 */
 		execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
 		return;
 	}
@@ -272,6 +327,72 @@ void execmem_pool_flush_released(struct execmem_pool *pool)
 {
 	queue_work(system_unbound_wq, &pool->release_work);
 	flush_work(&pool->release_work);
+}
+
+/* === Direct-map aliases around a hibernation snapshot === */
+
+/**
+ * execmem_chunks_show_aliases - show or hide the aliases of every area
+ * @show: true: make the direct-map alias of every mapped area present
+ *	  and read-only; false: remove it again
+ *
+ * The hibernation snapshot copies every allocated page through the direct
+ * map, and maps a page that is not present there with a one-page,
+ * writable change that splits the chunk's 2 MiB direct-map entry. With
+ * the aliases shown read-only, in the same whole 2 MiB units in which
+ * they were removed, the snapshot reads pool memory without either.
+ * Areas mapped while the aliases are shown get theirs shown too; areas
+ * released meanwhile go back to the page allocator as usual.
+ *
+ * Sleeps. On failure the aliases shown so far are hidden again.
+ *
+ * Return: 0 or a negative error.
+ */
+int execmem_chunks_show_aliases(bool show)
+{
+	struct execmem_area *area;
+	int err = 0, ret;
+
+	might_sleep();
+	mutex_lock(&execmem_map_lock);
+	if (execmem_aliases_shown == show)
+		goto out;
+	list_for_each_entry(area, &execmem_mapped, mapped_node) {
+		ret = area_show_alias(area, show);
+		if (ret && show) {
+			err = ret;
+			break;
+		}
+		/* Hiding cannot be undone: keep going, report the first. */
+		if (ret && !err)
+			err = ret;
+	}
+	if (err && show) {
+		list_for_each_entry_continue_reverse(area, &execmem_mapped,
+						     mapped_node)
+			WARN_ON(area_show_alias(area, false));
+	} else {
+		WARN_ON(err);
+		execmem_aliases_shown = show;
+	}
+out:
+	mutex_unlock(&execmem_map_lock);
+	return err;
+}
+
+/**
+ * execmem_chunks_aliases_settled - is every alias in the shown state?
+ *
+ * For the last check before a snapshot (interrupts off, one CPU): false
+ * while an area is being mapped or unmapped, whose alias may be neither
+ * shown nor given back yet.
+ *
+ * Return: false if the aliases are shown and an area is half mapped.
+ */
+bool execmem_chunks_aliases_settled(void)
+{
+	return !(READ_ONCE(execmem_aliases_shown) &&
+		 mutex_is_locked(&execmem_map_lock));
 }
 
 /* === Lookup === */

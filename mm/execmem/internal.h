@@ -13,6 +13,8 @@
  *             publish, trim and release
  *   backend.c mapping, direct map and text poking (kernel only; the host
  *             harness implements the same seam with mmap)
+ *   hibernate.c PM notifier: shows the direct-map aliases read-only for
+ *             the hibernation snapshot, through the chunk store
  *
  * No allocator metadata lives in executable memory: every structure below
  * is kmalloc()ed.
@@ -30,6 +32,10 @@
  * takes pool->lock; it fills synchronously only for types whose users
  * free outside text_mutex's inner locks (see pool.c), and only when it
  * can take pool->write_lock without waiting and cannot hold text_mutex.
+ * The chunk store's map lock (a mutex, chunks.c) is taken without
+ * pool->lock, around mapping and unmapping an area, possibly under
+ * text_mutex (kprobes allocates slots with it held): text_mutex -> map
+ * lock; a free never takes it.
  */
 #ifndef __MM_EXECMEM_INTERNAL_H
 #define __MM_EXECMEM_INTERNAL_H
@@ -197,17 +203,21 @@ struct execmem_mapping {
  * @nr_chunks: number of chunks in @chunks
  * @pool: owner
  * @node: on pool->areas, or on pool->released once unpublished
+ * @mapped_node: on the chunk store's list of mapped areas, from map to
+ *		 unmap (chunks.c)
  * @rcu_cookie: grace-period state at unpublish; the area is unmapped once
  *		it has elapsed (lockless lookups may still see its chunks)
  * @chunks: the chunks, in address order
  *
- * Immutable after creation except @node and @rcu_cookie (pool lock).
+ * Immutable after creation except @node and @rcu_cookie (pool lock) and
+ * @mapped_node (the chunk store's map lock).
  */
 struct execmem_area {
 	struct execmem_mapping map;
 	unsigned int nr_chunks;
 	struct execmem_pool *pool;
 	struct list_head node;
+	struct list_head mapped_node;
 	unsigned long rcu_cookie;
 	struct execmem_chunk *chunks[] __counted_by(nr_chunks);
 };
@@ -552,6 +562,8 @@ unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
 				unsigned long max, bool shrinker);
 void execmem_pool_arm_trim(struct execmem_pool *pool);
 void execmem_pool_flush_released(struct execmem_pool *pool);
+int execmem_chunks_show_aliases(bool show);
+bool execmem_chunks_aliases_settled(void);
 
 /* pool.c: the registry of pools, for the shrinker and debugfs */
 struct execmem_pool *execmem_pool_by_index(unsigned int i);
@@ -568,8 +580,14 @@ void execmem_bad_call(struct execmem_pool *pool);
 int execmem_backend_map(const struct execmem_range *range, size_t size,
 			int nid, struct execmem_mapping *map);
 int execmem_backend_unmap(struct execmem_mapping *map);
+int execmem_backend_show_alias(struct execmem_mapping *map, bool show);
 void execmem_backend_fill(void *dst, size_t len);
 int execmem_backend_copy(void *dst, const void *src, size_t len);
+
+/* hibernate.c (CONFIG_HIBERNATION): the PM notifier, for KUnit */
+struct notifier_block;
+int execmem_hibernate_notify(struct notifier_block *nb, unsigned long action,
+			     void *data);
 
 /* vmalloc.c: the per-allocation path of Linux 6.12 (always built) */
 void *execmem_vmalloc(const struct execmem_range *range, size_t size,

@@ -73,3 +73,23 @@ int execmem_arch_set_direct_map(struct page *page, unsigned int nr, bool valid)
 		err = set_memory_rw(addr, nr);
 	return err;
 }
+
+/*
+ * For the hibernation snapshot: the alias of a pool area is made present
+ * read-only (NX, as the rest of the direct map) and removed again, on
+ * the same whole large pages as above. RW is cleared first, so the alias
+ * is never present and writable.
+ */
+int execmem_arch_set_direct_map_ro(struct page *page, unsigned int nr,
+				   bool present)
+{
+	unsigned long addr = (unsigned long)page_address(page);
+	int err;
+
+	if (!present)
+		return set_memory_np(addr, nr);
+	err = set_memory_ro(addr, nr);
+	if (!err)
+		err = set_memory_p(addr, nr);
+	return err;
+}

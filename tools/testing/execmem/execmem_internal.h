@@ -267,6 +267,10 @@ static inline int list_empty(const struct list_head *h)
 	     n = list_prev_entry(pos, member);				\
 	     &pos->member != (head);					\
 	     pos = n, n = list_prev_entry(n, member))
+#define list_for_each_entry_continue_reverse(pos, head, member)	\
+	for (pos = list_prev_entry(pos, member);			\
+	     &pos->member != (head);					\
+	     pos = list_prev_entry(pos, member))
 
 /* === Bitmaps === */
 
@@ -428,6 +432,8 @@ void harness_lockdep_assert_not_held(struct mutex *m, const char *file,
 #define lockdep_assert_not_held(m) \
 	harness_lockdep_assert_not_held(m, __FILE__, __LINE__)
 int mutex_is_locked(struct mutex *m);
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define DEFINE_MUTEX(name) struct mutex name = { .m = PTHREAD_MUTEX_INITIALIZER }
 
 /* text_mutex: the lock the arch's text poke takes (kernel/extable.c). */
 extern struct mutex text_mutex;

@@ -24,6 +24,7 @@ void harness_reset_knobs(void)
 	hs.fail_every_from = 0;
 	hs.fail_size = 0;
 	hs.map_fail_nth = 0;
+	hs.show_fail_nth = 0;
 	hs.degraded = false;
 	hs.mem_node = -1;
 	harness_copy_hook = NULL;
@@ -745,6 +746,24 @@ int execmem_backend_unmap(struct execmem_mapping *map)
 	munmap(ha->rw, ha->size);
 	close(ha->fd);
 	free(ha);
+	return 0;
+}
+
+/* The direct-map alias is modelled by a flag: shown (read-only) or not. */
+int execmem_backend_show_alias(struct execmem_mapping *map, bool show)
+{
+	struct harness_area *ha = map->priv;
+
+	if (!ha || ha->map != map) {
+		harness_error("show_alias of unknown mapping %p", (void *)map);
+		return -EINVAL;
+	}
+	if (ha->alias_shown == show)
+		harness_error("show_alias(%d) of a mapping already so", show);
+	if (show && ++hs.show_calls == hs.show_fail_nth)
+		return -ENOMEM;
+	ha->alias_shown = show;
+	map->direct_map_ops++;
 	return 0;
 }
 

@@ -15,6 +15,7 @@ struct harness_area {
 	unsigned char *rw;		/* the RW alias, used by fill/copy only */
 	int fd;				/* the memfd */
 	struct execmem_mapping *map;
+	bool alias_shown;		/* execmem_backend_show_alias() state */
 };
 
 /* Counters and knobs; the tests reset them through harness_reset_knobs(). */
@@ -30,6 +31,8 @@ struct harness_state {
 	size_t fail_size;	/* fail every kmalloc of exactly this size */
 	long map_calls;
 	long map_fail_nth;	/* make the nth backend_map from now fail */
+	long show_calls;	/* execmem_backend_show_alias() calls */
+	long show_fail_nth;	/* make the show_calls-th show (not hide) fail */
 	bool degraded;		/* map areas as degraded (PTEs) */
 	int mem_node;		/* >= 0: every area's memory comes from here */
 	long nr_areas;		/* areas currently mapped */

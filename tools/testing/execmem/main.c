@@ -1441,6 +1441,77 @@ static void test_clean_alloc(void)
 	T_WARNS(0);
 }
 
+static long nr_aliases_shown(void)
+{
+	struct harness_area *ha;
+	long n = 0;
+
+	pthread_mutex_lock(&harness_areas_lock);
+	list_for_each_entry(ha, &harness_areas, node)
+		n += ha->alias_shown;
+	pthread_mutex_unlock(&harness_areas_lock);
+	return n;
+}
+
+/*
+ * Hibernation (hibernate.c): between show(true) and show(false) every
+ * mapped area has its alias shown, areas mapped in between included; an
+ * area released in between leaves; a failure to show rolls back, and a
+ * grow in the window whose alias cannot be shown gives its area back.
+ */
+static void test_hibernate_aliases(void)
+{
+	struct execmem_pool *pool = jit_pool();
+	void *a, *b, *c, *d;
+	long areas;
+
+	quiesce();
+	a = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);
+	b = execmem_alloc(EXECMEM_JIT, EXECMEM_CHUNK_SIZE);
+	T_ASSERT(a && b);
+	T_EQ(hs.nr_areas, 2);
+	T_EQ(nr_aliases_shown(), 0);
+	T_EQ(execmem_chunks_show_aliases(true), 0);
+	T_EQ(nr_aliases_shown(), 2);
+	/* Shown twice: nothing happens (harness_error() otherwise). */
+	T_EQ(execmem_chunks_show_aliases(true), 0);
+	c = execmem_alloc(EXECMEM_JIT, EXECMEM_CHUNK_SIZE);
+	T_ASSERT(c);
+	T_EQ(hs.nr_areas, 3);
+	T_EQ(nr_aliases_shown(), 3);
+	free_deferred(b);
+	harness_run_work(false);
+	T_EQ(execmem_pool_trim(pool, 0, ULONG_MAX, false), 1);
+	harness_run_work(false);
+	T_EQ(hs.nr_areas, 2);
+	T_EQ(nr_aliases_shown(), 2);
+	T_EQ(execmem_chunks_show_aliases(false), 0);
+	T_EQ(nr_aliases_shown(), 0);
+
+	/* The second area cannot be shown: the first is hidden again. */
+	hs.show_fail_nth = hs.show_calls + 2;
+	T_EQ(execmem_chunks_show_aliases(true), -ENOMEM);
+	T_EQ(nr_aliases_shown(), 0);
+	T_EQ(execmem_chunks_show_aliases(false), 0);
+
+	/* A grow in the window that cannot show its alias maps nothing. */
+	T_EQ(execmem_chunks_show_aliases(true), 0);
+	hs.show_fail_nth = hs.show_calls + 1;
+	areas = hs.nr_areas;
+	d = execmem_alloc(EXECMEM_JIT, EXECMEM_CHUNK_SIZE);
+	T_EQ(hs.nr_areas, areas + (d ? 1 : 0));
+	T_EQ(nr_aliases_shown(), hs.nr_areas);
+	T_EQ(execmem_chunks_show_aliases(false), 0);
+	T_EQ(nr_aliases_shown(), 0);
+	hs.show_fail_nth = 0;
+	if (d)
+		free_deferred(d);
+	free_deferred(a);
+	free_deferred(c);
+	harness_run_work(false);
+	T_WARNS(0);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1479,6 +1550,7 @@ static const struct test tests[] = {
 	T(node_fallback),
 	T(spare_one_chunk),
 	T(node_grow_fails),
+	T(hibernate_aliases),
 	T(release_after_gp),
 	T(metadata_fits_page),
 	T(placement_in_chunk),
