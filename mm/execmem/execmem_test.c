@@ -19,9 +19,11 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/set_memory.h>
+#include <linux/suspend.h>
 #include <linux/vmalloc.h>
 
 #include <asm/execmem.h>
+#include <asm/tlbflush.h>
 
 #include "internal.h"
 
@@ -549,6 +551,98 @@ static void execmem_test_churn_direct_map(struct kunit *test)
 	KUNIT_EXPECT_NE(test, before, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, after, before);
 }
+
+#ifdef CONFIG_HIBERNATION
+/* The direct map of @page is present, read-only and a 2 MiB entry. */
+static bool direct_map_ro_whole(struct page *page)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)page_address(page), &level);
+
+	return pte && (pte_flags(*pte) & _PAGE_PRESENT) &&
+	       !(pte_flags(*pte) & _PAGE_RW) && level >= PG_LEVEL_2M;
+}
+
+/*
+ * What the hibernation snapshot does with a page (safe_copy_page() in
+ * kernel/power/snapshot.c): copy it through the direct map, making it
+ * present for the copy if it is not.
+ */
+static void snapshot_copy_page(void *dst, struct page *page)
+{
+	if (kernel_page_present(page)) {
+		copy_page(dst, page_address(page));
+		return;
+	}
+	set_direct_map_default_noflush(page);
+	copy_page(dst, page_address(page));
+	set_direct_map_invalid_noflush(page);
+	flush_tlb_kernel_range((unsigned long)page_address(page),
+			       (unsigned long)page_address(page) + PAGE_SIZE);
+}
+
+/*
+ * I1, I5 across hibernation: between PM_HIBERNATION_PREPARE and
+ * PM_POST_HIBERNATION every chunk's alias is present read-only as one
+ * 2 MiB entry, so the snapshot copies pool pages without a writable
+ * alias and without splitting the direct map; afterwards the alias is
+ * gone again, still 2 MiB. An area mapped inside the window gets its
+ * alias shown too, and one released inside the window leaves normally.
+ */
+static void execmem_test_hibernate_aliases(struct kunit *test)
+{
+	unsigned long before = direct_map_4k_kb();
+	struct page *page, *big_page;
+	void *p, *big, *buf;
+	int ret;
+
+	buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	p = talloc(test, 200);
+	write_pattern(test, p, 200, 3);
+	page = vmalloc_to_page(p);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_TRUE(test, direct_map_removed_whole(page));
+
+	ret = execmem_hibernate_notify(NULL, PM_HIBERNATION_PREPARE, NULL);
+	KUNIT_EXPECT_EQ(test, ret, NOTIFY_OK);
+	KUNIT_EXPECT_TRUE(test, direct_map_ro_whole(page));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+
+	/* A new area inside the window (more than a chunk: a new area). */
+	big = talloc(test, EXECMEM_CHUNK_SIZE + PAGE_SIZE);
+	big_page = vmalloc_to_page(big);
+	KUNIT_ASSERT_NOT_NULL(test, big_page);
+	KUNIT_EXPECT_TRUE(test, direct_map_ro_whole(big_page));
+
+	/* The snapshot's copy reads the object's bytes through the alias. */
+	snapshot_copy_page(buf, page);
+	KUNIT_EXPECT_EQ(test, memcmp(buf + offset_in_page(p), p, 200), 0);
+	snapshot_copy_page(buf, big_page);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, big, PAGE_SIZE), 0);
+	KUNIT_EXPECT_TRUE(test, direct_map_ro_whole(page));
+	KUNIT_EXPECT_TRUE(test, direct_map_ro_whole(big_page));
+	KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p & ~(EXECMEM_CHUNK_SIZE - 1)));
+
+	/* An area released inside the window goes back present. */
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(big), 0);
+	execmem_pool_drain(tpool(test));
+	execmem_pool_trim(tpool(test), 0, ULONG_MAX, false);
+	execmem_pool_flush_released(tpool(test));
+
+	ret = execmem_hibernate_notify(NULL, PM_POST_HIBERNATION, NULL);
+	KUNIT_EXPECT_EQ(test, ret, NOTIFY_OK);
+	KUNIT_EXPECT_TRUE(test, direct_map_removed_whole(page));
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(big_page));
+	KUNIT_EXPECT_TRUE(test, pool_pmd_rox((unsigned long)p & ~(EXECMEM_CHUNK_SIZE - 1)));
+	KUNIT_EXPECT_EQ(test, memcmp(buf + offset_in_page(p), p, 200), 0);
+	KUNIT_EXPECT_EQ(test, execmem_pool_free(p), 0);
+	execmem_pool_drain(tpool(test));
+	KUNIT_EXPECT_NE(test, before, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, direct_map_4k_kb(), before);
+}
+#endif /* CONFIG_HIBERNATION */
 #endif
 
 static void execmem_test_jit_api(struct kunit *test)
@@ -713,6 +807,9 @@ static struct kunit_case execmem_test_cases[] = {
 #ifdef CONFIG_X86
 	KUNIT_CASE(execmem_test_invariants),
 	KUNIT_CASE_SLOW(execmem_test_churn_direct_map),
+#ifdef CONFIG_HIBERNATION
+	KUNIT_CASE(execmem_test_hibernate_aliases),
+#endif
 #endif
 	KUNIT_CASE(execmem_test_jit_api),
 	{}
