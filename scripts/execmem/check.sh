@@ -1,6 +1,6 @@
 #!/bin/bash
 # check.sh : host harness -> execmem kernel + modules -> boots (single, numa2)
-# -> W=1 builds (gcc, LLVM) -> pool-off kernel + boot -> arm64 build -> summary.
+# -> hibernate/resume pair -> W=1 builds (gcc, LLVM) -> pool-off kernel + boot -> arm64 build -> summary.
 # Last line: "N passed, N failed[, N skipped]".
 . "$(dirname "$0")/common.sh"
 START=$(date +%s)
@@ -46,6 +46,24 @@ if [ $build_ok = 1 ]; then
 		fi
 		SUMARGS+=("$b=$LOGS/$b.log")
 	done
+fi
+
+# 3b. the "hibernate" pair (hibernate-pair.sh): a guest with a swap disk
+# hibernates with the pool in use, the next boot resumes it; the KTAP of
+# hibernate.sh after the resume counts as "hibernate", the boot that wrote
+# the image as "hibernate-save". EXECMEM_SKIP_HIBERNATE=1 skips the pair.
+if [ $build_ok = 1 ]; then
+	if [ "${EXECMEM_SKIP_HIBERNATE:-0}" = 1 ]; then
+		SUMARGS+=(--skip "hibernate:EXECMEM_SKIP_HIBERNATE=1")
+	else
+		if why=$("$SCRIPTS/hibernate-pair.sh" execmem hibernate); then
+			SUMARGS+=(--pass "hibernate-save")
+		else
+			SUMARGS+=(--fail "hibernate-save:$why")
+			echo "---- last 40 lines of $LOGS/hibernate-save.log ----"; tail -n 40 "$LOGS/hibernate-save.log"; echo "----"
+		fi
+		SUMARGS+=("hibernate=$LOGS/hibernate.log")
+	fi
 fi
 
 # 4. the project's C files build without warnings at W=1, GCC and LLVM

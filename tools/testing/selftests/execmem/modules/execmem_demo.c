@@ -10,6 +10,10 @@
  * Writing N to /sys/module/execmem_demo/parameters/churn generates,
  * checks and frees N more functions, 256 live at a time, so that a test
  * can watch the direct map across pool activity alone.
+ *
+ * Writing anything to /sys/module/execmem_demo/parameters/run calls the
+ * functions generated on load again and fails the write if one returns a
+ * wrong value (for example after a hibernation and resume).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -99,6 +103,32 @@ static const struct kernel_param_ops churn_ops = {
 };
 module_param_cb(churn, &churn_ops, NULL, 0200);
 MODULE_PARM_DESC(churn, "write N: generate, run and free N functions");
+
+/* The value the @i-th function returns: those rewritten on load differ. */
+static int expected(unsigned int i)
+{
+	return i % 10 ? i : i + 1000000;
+}
+
+static int run_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < nr_funcs; i++) {
+		int (*fn)(void) = funcs[i];
+
+		if (fn() != expected(i))
+			bad++;
+	}
+	pr_info("ran %u functions, %u bad results\n", nr_funcs, bad);
+	return bad ? -EINVAL : 0;
+}
+
+static const struct kernel_param_ops run_ops = {
+	.set = run_set,
+};
+module_param_cb(run, &run_ops, NULL, 0200);
+MODULE_PARM_DESC(run, "write anything: call the functions made on load again");
 
 static int __init execmem_demo_init(void)
 {
