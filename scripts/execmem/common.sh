@@ -53,6 +53,8 @@
 #                            boots it once (single, execmem.check=short:
 #                            test_bpf at harden 0 only, no bench.sh),
 #                            counted in the summary as "pooloff"
+#   EXECMEM_SKIP_HIBERNATE=1 no hibernate pair: the execmem kernel booted
+#                            twice with a swap disk (hibernate-pair.sh)
 #   EXECMEM_SKIP_ARM64=1     make check: no arm64 lane (SKIP). The lane
 #                            cross-builds Image and modules of the execmem
 #                            tree for arm64 (build-arm64.sh: tinyconfig +
