@@ -31,6 +31,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <asm/execmem.h>
+
 #include <trace/events/execmem.h>
 
 #endif /* __MM_EXECMEM_EXECMEM_INTERNAL_H */

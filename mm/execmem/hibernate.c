@@ -30,17 +30,12 @@
 
 #include "internal.h"
 
-/**
- * execmem_hibernate_notify - PM notifier of the ROX pool
- * @nb: the notifier block
- * @action: PM event
- * @data: unused
- *
- * Return: NOTIFY_OK, NOTIFY_DONE for other events, or an error that
+/*
+ * Returns NOTIFY_OK, NOTIFY_DONE for other events, or an error that
  * aborts the hibernation when the aliases cannot be shown.
  */
-int execmem_hibernate_notify(struct notifier_block *nb, unsigned long action,
-			     void *data)
+static int execmem_hibernate_notify(struct notifier_block *nb,
+				    unsigned long action, void *data)
 {
 	int err;
 

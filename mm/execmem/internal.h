@@ -459,11 +459,6 @@ static inline struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
 	return NULL;
 }
 
-static inline struct execmem_pool *execmem_addr_pool(unsigned long addr)
-{
-	return NULL;
-}
-
 static inline void *execmem_pool_alloc(struct execmem_pool *pool,
 				       unsigned int type, size_t size, int nid)
 {
@@ -472,22 +467,12 @@ static inline void *execmem_pool_alloc(struct execmem_pool *pool,
 
 static inline int execmem_pool_free(void *ptr) { return -ENOENT; }
 
-static inline int execmem_pool_update(void *dst, const void *src, size_t len,
-				      int type)
-{
-	return -ENOENT;
-}
-
 static inline void *execmem_pool_alloc_clean(struct execmem_pool *pool,
 					     unsigned int type, size_t size,
 					     int nid, u64 *flush_seq)
 {
 	return NULL;
 }
-
-static inline void execmem_pool_flushed(struct execmem_pool *pool, u64 seq) { }
-
-static inline size_t execmem_pool_size_roundup(size_t size) { return size; }
 #endif
 
 /* pool.c: the object front end */
@@ -583,11 +568,6 @@ int execmem_backend_unmap(struct execmem_mapping *map);
 int execmem_backend_show_alias(struct execmem_mapping *map, bool show);
 void execmem_backend_fill(void *dst, size_t len);
 int execmem_backend_copy(void *dst, const void *src, size_t len);
-
-/* hibernate.c (CONFIG_HIBERNATION): the PM notifier, for KUnit */
-struct notifier_block;
-int execmem_hibernate_notify(struct notifier_block *nb, unsigned long action,
-			     void *data);
 
 /* vmalloc.c: the per-allocation path of Linux 6.12 (always built) */
 void *execmem_vmalloc(const struct execmem_range *range, size_t size,

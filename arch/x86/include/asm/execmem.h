@@ -11,4 +11,6 @@
 
 void __init x86_execmem_setup_rox(struct execmem_info *info);
 
+#include <asm-generic/execmem.h>
+
 #endif /* _ASM_X86_EXECMEM_H */
