@@ -13,7 +13,7 @@ FILES=(mm/execmem/api.o mm/execmem/vmalloc.o mm/execmem/backend.o
        mm/execmem/pool.o mm/execmem/chunks.o
        mm/execmem/pages.o mm/execmem/slab.o mm/execmem/shrinker.o
        mm/execmem/debugfs.o mm/execmem/hibernate.o mm/execmem/execmem_test.o
-       mm/execmem/trace_test.o arch/x86/kernel/execmem.o
+       kernel/trace/execmem_pool_kunit.o arch/x86/kernel/execmem.o
        kernel/bpf/prog_pack_kunit.o fs/bcachefs/bkey_jit_test.o
        samples/execmem/execmem_jit_sample.o)
 case "$CC_KIND" in

@@ -1,23 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the kprobes and ftrace users of the execmem ROX pool, and
- * a benchmark of kernel_text_address() with many slots and trampolines
- * live. The benchmark prints figures; it asserts nothing about timing.
+ * KUnit tests of the tracing users of the execmem ROX pool: kprobe
+ * instruction slots, optprobe detour buffers and ftrace trampolines are
+ * pool objects, are text to kernel_text_address(), and run.
  */
 
 #include <kunit/test.h>
 #include <linux/execmem.h>
-#include <linux/filter.h>
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
-#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#define TT_LOOKUPS	100000
-#define TT_MAX_KPROBES	1000
+#define TT_MAX_KPROBES	32
 #define TT_TRAMPS	16
 #define TT_PROBE_STEP	8
 #define TT_TARGET_NOPS	512
@@ -34,16 +31,10 @@ static noinline void __used tt_target##n(void)				\
 	asm volatile(".rept 512\n\tnop\n\t.endr");			\
 }
 
-TT_TARGET(0) TT_TARGET(1) TT_TARGET(2) TT_TARGET(3) TT_TARGET(4)
-TT_TARGET(5) TT_TARGET(6) TT_TARGET(7) TT_TARGET(8) TT_TARGET(9)
-TT_TARGET(10) TT_TARGET(11) TT_TARGET(12) TT_TARGET(13) TT_TARGET(14)
-TT_TARGET(15) TT_TARGET(16) TT_TARGET(17) TT_TARGET(18) TT_TARGET(19)
+TT_TARGET(0) TT_TARGET(1) TT_TARGET(2) TT_TARGET(3)
 
 static void (* const tt_targets[])(void) = {
-	tt_target0, tt_target1, tt_target2, tt_target3, tt_target4,
-	tt_target5, tt_target6, tt_target7, tt_target8, tt_target9,
-	tt_target10, tt_target11, tt_target12, tt_target13, tt_target14,
-	tt_target15, tt_target16, tt_target17, tt_target18, tt_target19,
+	tt_target0, tt_target1, tt_target2, tt_target3,
 };
 
 static int tt_sink;
@@ -243,91 +234,9 @@ static void tt_ftrace_tramps_in_pool(struct kunit *test)
 	tt_del_tramps(c);
 }
 
-static u64 tt_time(unsigned long addr, unsigned int loops,
-		   bool (*fn)(unsigned long), unsigned int *hits)
-{
-	unsigned int i, h = 0;
-	u64 t0 = ktime_get_ns();
-
-	for (i = 0; i < loops; i++)
-		h += fn(addr);
-	*hits = h;
-	return div_u64(ktime_get_ns() - t0, loops);
-}
-
-static bool tt_kta(unsigned long addr)
-{
-	return kernel_text_address(addr);
-}
-
-/* The per-user walks kernel_text_address() did before the pool lookup. */
-static bool tt_walks(unsigned long addr)
-{
-	bool ret;
-
-	rcu_read_lock();
-	ret = is_module_text_address(addr) || is_ftrace_trampoline(addr) ||
-	      is_kprobe_optinsn_slot(addr) || is_kprobe_insn_slot(addr) ||
-	      is_bpf_text_address(addr);
-	rcu_read_unlock();
-	return ret;
-}
-
-static bool tt_pool(unsigned long addr)
-{
-	return is_execmem_pool_text(addr);
-}
-
-static void tt_report(struct kunit *test, unsigned int nr, const char *what,
-		      unsigned long addr)
-{
-	unsigned int h1, h2, h3;
-	u64 kta = tt_time(addr, TT_LOOKUPS, tt_kta, &h1);
-	u64 pool = tt_time(addr, TT_LOOKUPS, tt_pool, &h2);
-	u64 walk = tt_time(addr, TT_LOOKUPS / 10, tt_walks, &h3);
-
-	kunit_info(test,
-		   "kprobes=%u tramps=%u %s: kernel_text_address %llu ns/call (%u/%u hits), is_execmem_pool_text %llu ns, old per-user walks %llu ns (%u/%u hits)\n",
-		   nr, TT_TRAMPS, what, kta, h1, TT_LOOKUPS, pool, walk, h3,
-		   TT_LOOKUPS / 10);
-}
-
-static void tt_text_address_bench(struct kunit *test)
-{
-	static const unsigned int steps[] = { 10, 100, TT_MAX_KPROBES };
-	struct tt_ctx *c;
-	unsigned long miss;
-	unsigned int s;
-
-	if (!execmem_is_rox(EXECMEM_KPROBES) || !execmem_is_rox(EXECMEM_FTRACE))
-		kunit_skip(test, "kprobes or ftrace not served by the ROX pool");
-	c = tt_ctx_alloc(test);
-	miss = (unsigned long)c;	/* kmalloc memory: not text */
-	tt_add_tramps(test, c);
-	for (s = 0; s < ARRAY_SIZE(steps); s++) {
-		unsigned long first, last;
-		unsigned int n = tt_add_kprobes(test, c, steps[s]);
-
-		KUNIT_ASSERT_GT(test, n, 0);
-		/* the list is LIFO: the first probe's slot is walked last */
-		first = (unsigned long)c->kps[0].ainsn.insn;
-		last = (unsigned long)c->kps[n - 1].ainsn.insn;
-		tt_report(test, n, "first slot", first);
-		tt_report(test, n, "last slot", last);
-		if (c->nr_ops)
-			tt_report(test, n, "trampoline", c->ops[0].trampoline);
-		tt_report(test, n, "non-text", miss);
-		KUNIT_EXPECT_TRUE(test, kernel_text_address(first));
-		KUNIT_EXPECT_FALSE(test, kernel_text_address(miss));
-	}
-	tt_del_kprobes(c);
-	tt_del_tramps(c);
-}
-
 static struct kunit_case execmem_trace_test_cases[] = {
 	KUNIT_CASE(tt_kprobe_slots_in_pool),
 	KUNIT_CASE(tt_ftrace_tramps_in_pool),
-	KUNIT_CASE_SLOW(tt_text_address_bench),
 	{}
 };
 
