@@ -54,6 +54,8 @@ HOT = [
     ('kprobe_none', 'getpid(), no kprobe, ns/call'),
     ('kprobe_opt', 'getpid() + kprobe, optimization on (detour buffer), ns/call'),
     ('kprobe_slot', 'getpid() + kprobe, optimization off (INT3 + insn slot), ns/call'),
+    ('kprobe_stack_k0', 'getpid() + kprobe event with a stack trace, ns/call'),
+    ('kprobe_stack_kn', '  the same with more kprobes registered, ns/call'),
 ]
 BG = [
     ('burst_ns', 'burst: load and close every program (TCG)', 'ns'),
@@ -356,7 +358,7 @@ def hot_sections(S, E):
         if not (s or e):
             continue
         extra = []
-        for k in ('insns', 'jited', 'state'):
+        for k in ('insns', 'jited', 'state', 'nkp'):
             sv, ev = s.get(k), e.get(k)
             if sv is not None or ev is not None:
                 extra.append(f'{k} {sv if sv == ev else f"{sv}/{ev}"}')

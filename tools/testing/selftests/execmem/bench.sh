@@ -37,7 +37,7 @@ done
 # workload sizes (the same on both kernels)
 NGEN=2000 NBPF=1000 NKP=100 NFT=16 NMOD=8 LAT_ITERS=16 TPUT_PAIRS=500 MEM_OBJS=10000
 # hot-path stage: repetitions of every timing, programs of the burst
-HOT_REPS=5 HOT_BURST=2000 HOT_SECS=5
+HOT_REPS=5 HOT_BURST=2000 HOT_SECS=5 HOT_NKP=1000
 if [ "$level" = full ]; then
 	NMOD=32 LAT_ITERS=64 TPUT_PAIRS=4000 HOT_REPS=9
 fi
@@ -228,6 +228,33 @@ hot_kpwait() {
 	done
 }
 
+# hot_stack: section 4b of hot_stage
+hot_stack() {
+	_calls=5000
+	if ! echo "p:hotpath/getpid __x64_sys_getpid+${_kp:-0}" >> $T/kprobe_events 2>/dev/null ||
+	   ! echo 1 > $T/events/hotpath/getpid/enable; then
+		B "error hot=kprobe_stack no_kprobe_event"
+		return
+	fi
+	echo 64 > $T/buffer_size_kb
+	echo 1 > $T/options/stacktrace
+	hot_kpwait 0
+	"$HB" syscall kprobe_stack_k0 $_calls $HOT_REPS | sed "s/\$/ nkp=0 state=$(hot_kpstate)/"
+	_n=0
+	awk '{ print $1 }' $T/available_filter_functions 2>/dev/null | grep -v getpid |
+	while read -r _f && [ $_n -lt $HOT_NKP ]; do
+		echo "p:hotk/k$_n $_f" >> $T/kprobe_events 2>/dev/null && _n=$((_n + 1))
+	done
+	_n=$(grep -c '^p:hotk/' $T/kprobe_events)
+	"$HB" syscall kprobe_stack_kn $_calls $HOT_REPS | sed "s/\$/ nkp=$_n state=$(hot_kpstate)/"
+	echo 0 > $T/options/stacktrace
+	echo 0 > $T/events/hotpath/getpid/enable
+	grep '^p:hotk/' $T/kprobe_events | cut -d' ' -f1 | sed 's/^p:/-:/' > /tmp/hot-kpdel
+	while read -r _l; do echo "$_l" >> $T/kprobe_events; done < /tmp/hot-kpdel
+	rm -f /tmp/hot-kpdel
+	echo > $T/trace
+}
+
 hot_stage() {
 	B "hotstage reps=$HOT_REPS burst=$HOT_BURST secs=$HOT_SECS pre=${hot_pre:-none} pool=$([ -r "$ST" ] && echo 1 || echo 0)"
 	if [ "$hot_pre" = test_bpf ]; then
@@ -286,6 +313,16 @@ hot_stage() {
 	else
 		B "error hot=kprobe no_kprobe_event"
 	fi
+	echo "-:hotpath/getpid" >> $T/kprobe_events 2>/dev/null
+
+	# 4b. kernel_text_address() in the unwinder: the same kprobe event
+	# records a stack trace (options/stacktrace), once alone and once with
+	# HOT_NKP more kprobes registered (disabled: each has its instruction
+	# slot). The bench kernels' guess unwinder asks kernel_text_address()
+	# about every word of the stack; 6.12 walks the kprobe slot pages,
+	# the ftrace trampolines and the BPF tree for every word that is not
+	# core kernel text, the pool answers for all of them with one lookup.
+	hot_stack
 	echo "-:hotpath/getpid" >> $T/kprobe_events 2>/dev/null
 
 	# 5. a call through a jit_alloc() function (samples/execmem; stock
