@@ -32,7 +32,13 @@
 
 /* === Pool areas === */
 
-static int set_direct_map(struct execmem_mapping *map, bool valid)
+/*
+ * Apply an arch direct-map operation to the alias of @map, in the units in
+ * which it was removed: whole chunks on a huge mapping, pages otherwise.
+ */
+static int direct_map_each(struct execmem_mapping *map,
+			   int (*op)(struct page *page, unsigned int nr, bool on),
+			   bool on)
 {
 	struct vm_struct *vm = map->priv;
 	unsigned int step = map->huge ? EXECMEM_CHUNK_PAGES : 1;
@@ -41,12 +47,17 @@ static int set_direct_map(struct execmem_mapping *map, bool valid)
 	int err;
 
 	for (i = 0; i < nr; i += step) {
-		err = execmem_arch_set_direct_map(vm->pages[i], step, valid);
+		err = op(vm->pages[i], step, on);
 		if (err)
 			return err;
 		map->direct_map_ops++;
 	}
 	return 0;
+}
+
+static int set_direct_map(struct execmem_mapping *map, bool valid)
+{
+	return direct_map_each(map, execmem_arch_set_direct_map, valid);
 }
 
 /*
@@ -195,19 +206,7 @@ int execmem_backend_unmap(struct execmem_mapping *map)
  */
 int execmem_backend_show_alias(struct execmem_mapping *map, bool show)
 {
-	struct vm_struct *vm = map->priv;
-	unsigned int step = map->huge ? EXECMEM_CHUNK_PAGES : 1;
-	unsigned int nr = map->size >> PAGE_SHIFT;
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < nr; i += step) {
-		err = execmem_arch_set_direct_map_ro(vm->pages[i], step, show);
-		if (err)
-			return err;
-		map->direct_map_ops++;
-	}
-	return 0;
+	return direct_map_each(map, execmem_arch_set_direct_map_ro, show);
 }
 
 /* === Text === */

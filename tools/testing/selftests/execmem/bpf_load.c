@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bpf_util.h"
+
 #define STATS	"/sys/kernel/debug/execmem/stats"
 #define PTDUMP	"/sys/kernel/debug/page_tables/kernel"
 #define MAX_INSNS	4000
@@ -127,11 +129,6 @@ static int count_wx(void)
 	return n;
 }
 
-static long sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
-
 /* Program i's length in instructions: mostly small, some up to MAX_INSNS. */
 static unsigned int prog_len(unsigned int i)
 {
@@ -152,38 +149,7 @@ static struct bpf_insn insns[MAX_INSNS + 1];
 /* r0 = 0; (len - 2) x r0 += 1; exit: returns len - 2. */
 static int load_ebpf(unsigned int len)
 {
-	union bpf_attr attr;
-	unsigned int i;
-
-	insns[0] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-				      .dst_reg = BPF_REG_0, .imm = 0 };
-	for (i = 1; i < len - 1; i++)
-		insns[i] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K,
-					      .dst_reg = BPF_REG_0, .imm = 1 };
-	insns[len - 1] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (uintptr_t)insns;
-	attr.insn_cnt = len;
-	attr.license = (uintptr_t)"GPL";
-	return sys_bpf(BPF_PROG_LOAD, &attr);
-}
-
-static int run_ebpf(int fd, unsigned int *retval)
-{
-	unsigned char pkt[64] = { 0 };
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.test.prog_fd = fd;
-	attr.test.data_in = (uintptr_t)pkt;
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.repeat = 1;
-	if (sys_bpf(BPF_PROG_TEST_RUN, &attr))
-		return -1;
-	*retval = attr.test.retval;
-	return 0;
+	return load_counter(insns, len, 0);
 }
 
 /*
@@ -626,7 +592,7 @@ int main(int argc, char **argv)
 		if (efd[i] < 0)
 			continue;
 		runs++;
-		if (run_ebpf(efd[i], &ret) || ret != prog_len(i) - 2) {
+		if (test_run_once(efd[i], &ret) || ret != prog_len(i) - 2) {
 			if (!bad_run++)
 				printf("    # eBPF %u returned %u, want %u\n",
 				       i, ret, prog_len(i) - 2);

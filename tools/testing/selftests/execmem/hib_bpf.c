@@ -19,48 +19,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int sys_bpf(int cmd, union bpf_attr *attr)
+#include "bpf_util.h"
+
+/* what program @i returns: 2 + @i % 50 instructions, base 1000 + @i */
+static unsigned int expect(unsigned int i)
 {
-	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
-}
-
-/* r0 = @ret; a few more instructions so images differ in size; exit */
-static int load(unsigned int ret, unsigned int pad)
-{
-	struct bpf_insn insns[64];
-	union bpf_attr attr;
-	unsigned int i, n = 0;
-
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K,
-					.dst_reg = BPF_REG_0, .imm = 0 };
-	for (i = 0; i < pad; i++)
-		insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K,
-						.dst_reg = BPF_REG_0, .imm = 0 };
-	insns[n++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K,
-					.dst_reg = BPF_REG_0, .imm = ret };
-	insns[n++] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (uintptr_t)insns;
-	attr.insn_cnt = n;
-	attr.license = (uintptr_t)"GPL";
-	return sys_bpf(BPF_PROG_LOAD, &attr);
-}
-
-static int run(int fd, unsigned int *retval)
-{
-	unsigned char pkt[64] = { 0 };
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.test.prog_fd = fd;
-	attr.test.data_in = (uintptr_t)pkt;
-	attr.test.data_size_in = sizeof(pkt);
-	attr.test.repeat = 1;
-	if (sys_bpf(BPF_PROG_TEST_RUN, &attr))
-		return -1;
-	*retval = attr.test.retval;
-	return 0;
+	return 1000 + i + i % 50;
 }
 
 static unsigned int run_all(const int *fds, unsigned int nr, const char *when)
@@ -68,7 +32,7 @@ static unsigned int run_all(const int *fds, unsigned int nr, const char *when)
 	unsigned int i, bad = 0, r = 0;
 
 	for (i = 0; i < nr; i++) {
-		if (run(fds[i], &r) || r != 1000 + i) {
+		if (test_run_once(fds[i], &r) || r != expect(i)) {
 			if (!bad)
 				fprintf(stderr, "hib_bpf: %s: program %u: %s, ret %u\n",
 					when, i, strerror(errno), r);
@@ -82,6 +46,7 @@ static unsigned int run_all(const int *fds, unsigned int nr, const char *when)
 
 int main(int argc, char **argv)
 {
+	static struct bpf_insn insns[64];
 	unsigned int nr, i, bad;
 	int *fds, fd;
 
@@ -94,7 +59,7 @@ int main(int argc, char **argv)
 	if (!fds)
 		return 2;
 	for (i = 0; i < nr; i++) {
-		fds[i] = load(1000 + i, i % 50);
+		fds[i] = load_counter(insns, 2 + i % 50, 1000 + i);
 		if (fds[i] < 0) {
 			fprintf(stderr, "hib_bpf: load %u: %s\n", i, strerror(errno));
 			return 1;

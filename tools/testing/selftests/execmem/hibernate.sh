@@ -41,25 +41,10 @@ skip() { res ok "$1 # SKIP $2"; }
 check() { name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
 report() { echo "TAP version 13$out"; echo "1..$n"; }
 
-directmap4k() { awk '/^DirectMap4k:/ { print $2 }' /proc/meminfo; }
-no_wx() { ! grep -E ' RW .* x +(pte|pmd|pud|p4d|pgd)$' "$PT"; }
+. "$HERE/lib.sh"
 wx_check() { [ ! -r "$WX" ] || [ "$(cat "$WX")" = SUCCESS ]; }
-# same as run.sh: every PMD chunk lies in a "ro x pmd" line of ptdump
-chunks_pmd_rox() {
-	grep ' pmd ' "$CHUNKS" | while read -r _ start _ _ _; do
-		s=$((start))
-		grep -E '^0x[0-9a-f]+-0x[0-9a-f]+ ' "$PT" | grep ' pmd$' |
-		while read -r range rest; do
-			lo=$((${range%-*})); hi=$((${range#*-}))
-			if [ "$s" -ge "$lo" ] && [ "$s" -lt "$hi" ]; then
-				echo "$rest"
-			fi
-		done | grep -q ' ro .* x ' || { echo "# chunk $start not ro+x pmd"; return 1; }
-	done
-}
 nr_pmd_chunks() { grep -c ' pmd ' "$CHUNKS"; }
 kp_hits() { awk '$1 == "hib_kp" { print $2 }' "$T/kprobe_profile"; }
-stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$STATS"; }
 
 case " $(cat /proc/cmdline) " in
 *" execmem.hib=resume "*)
