@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * execmem chunk store: the pools, their areas of 2 MiB chunks, and the
- * xarray that finds the chunk of any address in O(1).
+ * execmem chunk store: the registry of pools, their areas of 2 MiB chunks,
+ * and the xarray that finds the chunk of any address in O(1).
  *
  * An area is what the backend maps in one go: one chunk when a pool
  * grows, several adjacent chunks for an object larger than a chunk. An
@@ -43,6 +43,84 @@ static bool execmem_aliases_shown;
 
 static void execmem_trim_workfn(struct work_struct *work);
 static void execmem_release_workfn(struct work_struct *work);
+
+/* === The registry of pools === */
+
+/* One pool per distinct ROX range; types with equal ranges share one. */
+static struct execmem_pool execmem_pools[EXECMEM_TYPE_MAX];
+static struct execmem_pool *execmem_type_pool[EXECMEM_TYPE_MAX] __ro_after_init;
+
+static bool execmem_range_equal(const struct execmem_range *a,
+				const struct execmem_range *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->fallback_start == b->fallback_start &&
+	       a->fallback_end == b->fallback_end &&
+	       pgprot_val(a->pgprot) == pgprot_val(b->pgprot) &&
+	       a->alignment == b->alignment && a->flags == b->flags;
+}
+
+/**
+ * execmem_pools_claim - the pool that will serve a type, at boot
+ * @type: an &enum execmem_type whose range has %EXECMEM_ROX_POOL
+ * @range: that range; must outlive the pool
+ * @fresh: set to true if the pool is new and must be initialised
+ *
+ * Types are claimed in increasing order; a type whose range equals that
+ * of an earlier type shares its pool.
+ *
+ * Return: the pool.
+ */
+struct execmem_pool *execmem_pools_claim(enum execmem_type type,
+					 const struct execmem_range *range,
+					 bool *fresh)
+{
+	unsigned int u;
+
+	for (u = 0; u < type; u++) {
+		if (execmem_type_pool[u] &&
+		    execmem_range_equal(execmem_type_pool[u]->range, range)) {
+			execmem_type_pool[type] = execmem_type_pool[u];
+			*fresh = false;
+			return execmem_type_pool[type];
+		}
+	}
+	execmem_type_pool[type] = &execmem_pools[type];
+	*fresh = true;
+	return execmem_type_pool[type];
+}
+
+/**
+ * execmem_type_to_pool - the pool serving a type
+ * @type: an &enum execmem_type
+ *
+ * Return: the pool, or NULL if @type is not served by a ROX pool.
+ */
+struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
+{
+	if (type >= EXECMEM_TYPE_MAX)
+		return NULL;
+	return execmem_type_pool[type];
+}
+
+/**
+ * execmem_pool_by_index - iterate over the distinct pools
+ * @i: index, from 0
+ *
+ * Return: the @i-th pool in use, or NULL past the last.
+ */
+struct execmem_pool *execmem_pool_by_index(unsigned int i)
+{
+	unsigned int t;
+
+	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
+		if (execmem_type_pool[t] != &execmem_pools[t])
+			continue;
+		if (!i--)
+			return &execmem_pools[t];
+	}
+	return NULL;
+}
 
 /**
  * execmem_chunks_init - set up the chunk store of an empty pool

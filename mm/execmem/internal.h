@@ -550,8 +550,13 @@ void execmem_pool_flush_released(struct execmem_pool *pool);
 int execmem_chunks_show_aliases(bool show);
 bool execmem_chunks_aliases_settled(void);
 
-/* pool.c: the registry of pools, for the shrinker and debugfs */
+/* chunks.c: the registry of pools */
+struct execmem_pool *execmem_pools_claim(enum execmem_type type,
+					 const struct execmem_range *range,
+					 bool *fresh);
 struct execmem_pool *execmem_pool_by_index(unsigned int i);
+
+/* pool.c */
 void execmem_pool_init(struct execmem_pool *pool,
 		       const struct execmem_range *range);
 int execmem_pool_destroy(struct execmem_pool *pool);

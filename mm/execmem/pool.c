@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * execmem pool: the object front end. Size routing, owner lookup, checked
- * writes, free and the trap fill of freed memory, and the registry of
- * pools.
+ * writes, free and the trap fill of freed memory.
  *
  * Freed memory is not reusable until it holds trap instructions again
  * (invariant I4). Filling it means poking text, which takes text_mutex on
@@ -16,79 +15,28 @@
 
 #include "internal.h"
 
-/* === The registry of pools === */
-
-/* One pool per distinct ROX range; types with equal ranges share one. */
-static struct execmem_pool execmem_pools[EXECMEM_TYPE_MAX];
-static struct execmem_pool *execmem_type_pool[EXECMEM_TYPE_MAX] __ro_after_init;
-
-static bool execmem_range_equal(const struct execmem_range *a,
-				const struct execmem_range *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->fallback_start == b->fallback_start &&
-	       a->fallback_end == b->fallback_end &&
-	       pgprot_val(a->pgprot) == pgprot_val(b->pgprot) &&
-	       a->alignment == b->alignment && a->flags == b->flags;
-}
-
 /**
  * execmem_pools_init - set up a pool for each distinct ROX range
  * @info: the final execmem parameters; must outlive the pools
+ *
+ * The chunk store's registry hands out the pools; types with equal ranges
+ * share one.
  */
 void execmem_pools_init(struct execmem_info *info)
-{
-	unsigned int t, u;
-
-	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
-		struct execmem_range *r = &info->ranges[t];
-
-		if (!(r->flags & EXECMEM_ROX_POOL))
-			continue;
-		for (u = 0; u < t; u++) {
-			if (execmem_type_pool[u] &&
-			    execmem_range_equal(execmem_type_pool[u]->range, r))
-				break;
-		}
-		if (u < t) {
-			execmem_type_pool[t] = execmem_type_pool[u];
-			continue;
-		}
-		execmem_pool_init(&execmem_pools[t], r);
-		execmem_type_pool[t] = &execmem_pools[t];
-	}
-}
-
-/**
- * execmem_type_to_pool - the pool serving a type
- * @type: an &enum execmem_type
- *
- * Return: the pool, or NULL if @type is not served by a ROX pool.
- */
-struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
-{
-	if (type >= EXECMEM_TYPE_MAX)
-		return NULL;
-	return execmem_type_pool[type];
-}
-
-/**
- * execmem_pool_by_index - iterate over the distinct pools
- * @i: index, from 0
- *
- * Return: the @i-th pool in use, or NULL past the last.
- */
-struct execmem_pool *execmem_pool_by_index(unsigned int i)
 {
 	unsigned int t;
 
 	for (t = 0; t < EXECMEM_TYPE_MAX; t++) {
-		if (execmem_type_pool[t] != &execmem_pools[t])
+		struct execmem_range *r = &info->ranges[t];
+		struct execmem_pool *pool;
+		bool fresh;
+
+		if (!(r->flags & EXECMEM_ROX_POOL))
 			continue;
-		if (!i--)
-			return &execmem_pools[t];
+		pool = execmem_pools_claim(t, r, &fresh);
+		if (fresh)
+			execmem_pool_init(pool, r);
 	}
-	return NULL;
 }
 
 static void execmem_fill_workfn(struct work_struct *work);
