@@ -1,5 +1,5 @@
 #!/bin/bash
-# check.sh : host harness -> execmem kernel + modules -> boots (single, numa2)
+# check.sh : host harness -> layer check -> execmem kernel + modules -> boots (single, numa2)
 # -> hibernate/resume pair -> W=1 builds (gcc, LLVM) -> pool-off kernel + boot -> arm64 build -> summary.
 # Last line: "N passed, N failed[, N skipped]".
 . "$(dirname "$0")/common.sh"
@@ -22,6 +22,13 @@ elif [ -f "$H/Makefile" ]; then
 else
 	echo "SKIP host harness: tools/testing/execmem/Makefile missing"
 	SUMARGS+=(--harness-skip "tools/testing/execmem/Makefile missing")
+fi
+
+# 1b. the layers of mm/execmem/ call only down: no cycle in their call graph
+if python3 "$SCRIPTS/layers.py" > "$LOGS/layers.log" 2>&1; then
+	SUMARGS+=(--pass "layers")
+else
+	SUMARGS+=(--fail "layers:$(tail -n 1 "$LOGS/layers.log")")
 fi
 
 # 2. execmem kernel + test modules
