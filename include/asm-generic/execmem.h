@@ -8,7 +8,7 @@
  * EXECMEM_TRAP_BYTE in its own <asm/execmem.h> and includes this file
  * from there. Other architectures get this file alone (mandatory-y):
  * they have no pool, and nothing calls the hooks. Only mm/execmem/
- * includes <asm/execmem.h>.
+ * calls them.
  */
 
 #include <linux/types.h>

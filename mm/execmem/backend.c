@@ -32,13 +32,15 @@
 
 /* === Pool areas === */
 
+typedef int (*direct_map_op_t)(struct page *page, unsigned int nr, bool on);
+
 /*
  * Apply an arch direct-map operation to the alias of @map, in the units in
  * which it was removed: whole chunks on a huge mapping, pages otherwise.
+ * On failure *@done says how many pages were changed before it.
  */
-static int direct_map_each(struct execmem_mapping *map,
-			   int (*op)(struct page *page, unsigned int nr, bool on),
-			   bool on)
+static int direct_map_each(struct execmem_mapping *map, direct_map_op_t op,
+			   bool on, unsigned int *done)
 {
 	struct vm_struct *vm = map->priv;
 	unsigned int step = map->huge ? EXECMEM_CHUNK_PAGES : 1;
@@ -48,8 +50,10 @@ static int direct_map_each(struct execmem_mapping *map,
 
 	for (i = 0; i < nr; i += step) {
 		err = op(vm->pages[i], step, on);
-		if (err)
+		if (err) {
+			*done = i;
 			return err;
+		}
 		map->direct_map_ops++;
 	}
 	return 0;
@@ -57,7 +61,9 @@ static int direct_map_each(struct execmem_mapping *map,
 
 static int set_direct_map(struct execmem_mapping *map, bool valid)
 {
-	return direct_map_each(map, execmem_arch_set_direct_map, valid);
+	unsigned int done;
+
+	return direct_map_each(map, execmem_arch_set_direct_map, valid, &done);
 }
 
 /*
@@ -200,13 +206,27 @@ int execmem_backend_unmap(struct execmem_mapping *map)
  *
  * In the same units as the alias was removed (whole 2 MiB on a huge
  * mapping), so the direct map is not split. The alias is never writable:
- * the mapping itself stays ROX meanwhile.
+ * the mapping itself stays ROX meanwhile. All or nothing: on failure the
+ * alias is as it was.
  *
  * Return: 0 or a negative error.
  */
 int execmem_backend_show_alias(struct execmem_mapping *map, bool show)
 {
-	return direct_map_each(map, execmem_arch_set_direct_map_ro, show);
+	struct vm_struct *vm = map->priv;
+	unsigned int step = map->huge ? EXECMEM_CHUNK_PAGES : 1;
+	unsigned int i, done;
+	int err;
+
+	err = direct_map_each(map, execmem_arch_set_direct_map_ro, show, &done);
+	if (!err)
+		return 0;
+	/* All or nothing: put back the units changed before the failure. */
+	for (i = 0; i < done; i += step) {
+		WARN_ON(execmem_arch_set_direct_map_ro(vm->pages[i], step, !show));
+		map->direct_map_ops++;
+	}
+	return err;
 }
 
 /* === Text === */

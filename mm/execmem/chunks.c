@@ -20,6 +20,8 @@
  * (execmem_chunks_show_aliases()). execmem_map_lock, a mutex, covers the
  * mapping and unmapping of an area and the walk of that list; it is taken
  * by grow, by the release worker and by the PM notifier, never by a free.
+ * The trim, release and fill workers run on system_freezable_wq, so none
+ * of them is mapping or unmapping an area while a snapshot is taken.
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
@@ -204,8 +206,19 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 				  EXECMEM_CHUNK_SHIFT, nid, &area->map);
 	/* A failed map may have changed the direct map and back. */
 	execmem_count(pool, EXECMEM_DIRECT_MAP_OPS, area->map.direct_map_ops);
-	if (area->map.leaked)
+	if (area->map.leaked) {
+		/*
+		 * Memory the backend could not give back keeps its structs
+		 * and stays listed, so that a hibernation snapshot finds its
+		 * alias shown read-only like every other area's.
+		 */
 		execmem_count(pool, EXECMEM_AREAS_LEAKED, 1);
+		list_add_tail(&area->mapped_node, &execmem_mapped);
+		if (execmem_aliases_shown)
+			WARN_ON(area_show_alias(area, true));
+		mutex_unlock(&execmem_map_lock);
+		return NULL;
+	}
 	if (err) {
 		mutex_unlock(&execmem_map_lock);
 		goto fail;
@@ -345,7 +358,7 @@ void execmem_chunks_discard(struct execmem_pool *pool,
 	spin_lock_irqsave(&pool->lock, flags);
 	area_retire(pool, area, false);
 	spin_unlock_irqrestore(&pool->lock, flags);
-	queue_work(system_unbound_wq, &pool->release_work);
+	queue_work(system_freezable_wq, &pool->release_work);
 }
 
 static void area_release(struct execmem_pool *pool, struct execmem_area *area)
@@ -403,7 +416,7 @@ static void execmem_release_workfn(struct work_struct *work)
  */
 void execmem_pool_flush_released(struct execmem_pool *pool)
 {
-	queue_work(system_unbound_wq, &pool->release_work);
+	queue_work(system_freezable_wq, &pool->release_work);
 	flush_work(&pool->release_work);
 }
 
@@ -587,7 +600,7 @@ unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
 	if (n) {
 		if (shrinker)
 			execmem_count(pool, EXECMEM_SHRINKER_RELEASES, n);
-		queue_work(system_unbound_wq, &pool->release_work);
+		queue_work(system_freezable_wq, &pool->release_work);
 	}
 	return n;
 }
@@ -598,7 +611,7 @@ unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
  */
 void execmem_pool_arm_trim(struct execmem_pool *pool)
 {
-	mod_delayed_work(system_unbound_wq, &pool->trim_work,
+	mod_delayed_work(system_freezable_wq, &pool->trim_work,
 			 EXECMEM_TRIM_DELAY);
 }
 

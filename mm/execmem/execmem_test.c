@@ -562,6 +562,11 @@ static bool direct_map_ro_whole(struct page *page)
 	       !(pte_flags(*pte) & _PAGE_RW) && level >= PG_LEVEL_2M;
 }
 
+static void hide_aliases(void *unused)
+{
+	execmem_chunks_show_aliases(false);
+}
+
 /*
  * What the hibernation snapshot does with a page (safe_copy_page() in
  * kernel/power/snapshot.c): copy it through the direct map, making it
@@ -607,6 +612,9 @@ static void execmem_test_hibernate_aliases(struct kunit *test)
 	/* what the PM notifier does at PM_HIBERNATION_PREPARE */
 	ret = execmem_chunks_show_aliases(true);
 	KUNIT_EXPECT_EQ(test, ret, 0);
+	/* a failed assertion must not leave every alias shown for good */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hide_aliases,
+							NULL), 0);
 	KUNIT_EXPECT_TRUE(test, direct_map_ro_whole(page));
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
 

@@ -59,14 +59,17 @@ static struct notifier_block execmem_hibernate_nb = {
 };
 
 /*
- * Last check before the snapshot, with one CPU and interrupts off: an
- * area that a task which is not frozen is mapping or unmapping right now
- * may have its alias removed. Refuse the snapshot rather than let it
- * split that alias.
+ * Last check before the snapshot, with one CPU and interrupts off. The
+ * pool's own workers are frozen by now (system_freezable_wq), but a
+ * kernel thread that is not freezable may be mapping or unmapping an area
+ * right now, with its alias not shown: refuse the snapshot rather than
+ * let it split that alias. syscore_suspend() also runs once the image is
+ * written, to enter the platform's sleep state; the snapshot is over
+ * then, and refusing would throw a good image away.
  */
 static int execmem_hibernate_syscore_suspend(void *data)
 {
-	if (execmem_chunks_aliases_settled())
+	if (system_entering_hibernation() || execmem_chunks_aliases_settled())
 		return 0;
 	pr_warn("an area is being mapped: no snapshot now\n");
 	return -EBUSY;

@@ -555,6 +555,7 @@ struct delayed_work {
 
 struct workqueue_struct { int unused; };
 extern struct workqueue_struct *system_unbound_wq;
+extern struct workqueue_struct *system_freezable_wq;
 
 #define INIT_WORK(w, f) do { (w)->func = (f); INIT_LIST_HEAD(&(w)->entry); \
 	(w)->pending = (w)->running = (w)->delayed = false; } while (0)

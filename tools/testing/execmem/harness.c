@@ -439,6 +439,7 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 
 static struct workqueue_struct harness_wq;
 struct workqueue_struct *system_unbound_wq = &harness_wq;
+struct workqueue_struct *system_freezable_wq = &harness_wq;
 static LIST_HEAD(work_list);
 static pthread_mutex_t work_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cond = PTHREAD_COND_INITIALIZER;
@@ -725,6 +726,15 @@ int execmem_backend_map(const struct execmem_range *range, size_t size,
 	list_add_tail(&ha->node, &harness_areas);
 	hs.nr_areas++;
 	pthread_mutex_unlock(&harness_areas_lock);
+	if (hs.map_leak_nth && hs.map_calls == hs.map_leak_nth) {
+		/*
+		 * As the kernel's when NX fails: mapped, alias gone, leaked.
+		 * It stays on harness_areas but no longer counts as an area.
+		 */
+		map->leaked = true;
+		hs.nr_areas--;
+		return -ENOMEM;
+	}
 	return 0;
 }
 

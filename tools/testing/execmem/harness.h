@@ -31,6 +31,7 @@ struct harness_state {
 	size_t fail_size;	/* fail every kmalloc of exactly this size */
 	long map_calls;
 	long map_fail_nth;	/* make the nth backend_map from now fail */
+	long map_leak_nth;	/* make it fail and leak the mapped range */
 	long show_calls;	/* execmem_backend_show_alias() calls */
 	long show_fail_nth;	/* make the show_calls-th show (not hide) fail */
 	bool degraded;		/* map areas as degraded (PTEs) */

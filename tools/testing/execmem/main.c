@@ -1463,7 +1463,7 @@ static void test_hibernate_aliases(void)
 {
 	struct execmem_pool *pool = jit_pool();
 	void *a, *b, *c, *d;
-	long areas;
+	long areas, leaked;
 
 	quiesce();
 	a = execmem_alloc(EXECMEM_JIT, PAGE_SIZE);
@@ -1510,6 +1510,23 @@ static void test_hibernate_aliases(void)
 	free_deferred(c);
 	harness_run_work(false);
 	T_WARNS(0);
+
+	/*
+	 * A range the backend leaked (mapped, alias removed, cannot go
+	 * back) stays listed: its alias is shown and hidden with the rest.
+	 * Last: the leaked range stays for the rest of the run.
+	 */
+	leaked = execmem_read(pool, EXECMEM_AREAS_LEAKED);
+	hs.map_leak_nth = hs.map_calls + 1;
+	hs.map_fail_nth = hs.map_calls + 2;	/* and no second try */
+	T_ASSERT(!execmem_alloc(EXECMEM_JIT, 2 * EXECMEM_CHUNK_SIZE));
+	hs.map_leak_nth = hs.map_fail_nth = 0;
+	T_EQ(execmem_read(pool, EXECMEM_AREAS_LEAKED), leaked + 1);
+	areas = hs.nr_areas;
+	T_EQ(execmem_chunks_show_aliases(true), 0);
+	T_EQ(nr_aliases_shown(), areas + 1);
+	T_EQ(execmem_chunks_show_aliases(false), 0);
+	T_EQ(nr_aliases_shown(), 0);
 }
 
 struct test {
