@@ -236,16 +236,21 @@ hot_stack() {
 		B "error hot=kprobe_stack no_kprobe_event"
 		return
 	fi
+	_bsz=$(awk '{ print $1; exit }' $T/buffer_size_kb)
 	echo 64 > $T/buffer_size_kb
 	echo 1 > $T/options/stacktrace
 	hot_kpwait 0
 	"$HB" syscall kprobe_stack_k0 $_calls $HOT_REPS | sed "s/\$/ nkp=0 state=$(hot_kpstate)/"
 	_n=0
+	# past the __fentry__ site (the offset that worked for getpid), so
+	# that each probe is an INT3 probe with an instruction slot, not an
+	# ftrace-based one; registered but disabled, it keeps its slot
 	awk '{ print $1 }' $T/available_filter_functions 2>/dev/null | grep -v getpid |
 	while read -r _f && [ $_n -lt $HOT_NKP ]; do
-		echo "p:hotk/k$_n $_f" >> $T/kprobe_events 2>/dev/null && _n=$((_n + 1))
+		echo "p:hotk/k$_n $_f+${_kp:-0}" >> $T/kprobe_events 2>/dev/null && _n=$((_n + 1))
 	done
-	_n=$(grep -c '^p:hotk/' $T/kprobe_events)
+	# slots: probes on the list without [FTRACE], the getpid one aside
+	_n=$(grep -v 'FTRACE' $D/kprobes/list | grep -vc 'sys_getpid')
 	"$HB" syscall kprobe_stack_kn $_calls $HOT_REPS | sed "s/\$/ nkp=$_n state=$(hot_kpstate)/"
 	echo 0 > $T/options/stacktrace
 	echo 0 > $T/events/hotpath/getpid/enable
@@ -253,6 +258,7 @@ hot_stack() {
 	while read -r _l; do echo "$_l" >> $T/kprobe_events; done < /tmp/hot-kpdel
 	rm -f /tmp/hot-kpdel
 	echo > $T/trace
+	echo "$_bsz" > $T/buffer_size_kb
 }
 
 hot_stage() {
