@@ -6,6 +6,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/execmem.h>
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
