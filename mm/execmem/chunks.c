@@ -35,6 +35,15 @@
  */
 static DEFINE_XARRAY_FLAGS(execmem_chunks, XA_FLAGS_LOCK_IRQ);
 
+/*
+ * The lowest and highest address any area was ever mapped at: lookups of
+ * addresses outside cannot be pool memory and skip the xarray (the
+ * unwinder asks about every word on a stack). They only widen, under
+ * execmem_map_lock, before the area's chunks are stored, and so before
+ * anybody can be given an address inside.
+ */
+static unsigned long execmem_chunks_lo = ULONG_MAX, execmem_chunks_hi;
+
 /* Every mapped area (area->mapped_node) and the state of their aliases. */
 static DEFINE_MUTEX(execmem_map_lock);
 static LIST_HEAD(execmem_mapped);
@@ -223,6 +232,10 @@ struct execmem_area *execmem_chunks_grow(struct execmem_pool *pool,
 		mutex_unlock(&execmem_map_lock);
 		goto fail;
 	}
+	if (area->map.start < execmem_chunks_lo)
+		WRITE_ONCE(execmem_chunks_lo, area->map.start);
+	if (area->map.start + area->map.size > execmem_chunks_hi)
+		WRITE_ONCE(execmem_chunks_hi, area->map.start + area->map.size);
 	/*
 	 * A hibernation snapshot is being prepared: like every other area,
 	 * this one shows its alias read-only until it is over. If it cannot,
@@ -499,6 +512,9 @@ bool execmem_chunks_aliases_settled(void)
  */
 struct execmem_chunk *execmem_chunk_lookup(unsigned long addr)
 {
+	if (addr < READ_ONCE(execmem_chunks_lo) ||
+	    addr >= READ_ONCE(execmem_chunks_hi))
+		return NULL;
 	return xa_load(&execmem_chunks, addr >> EXECMEM_CHUNK_SHIFT);
 }
 

@@ -41,6 +41,7 @@ typedef unsigned int gfp_t;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define fallthrough		__attribute__((__fallthrough__))
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 #define EXPORT_SYMBOL_GPL(sym)	extern int __harness_export_##sym
 #define core_initcall(fn)	extern int __harness_initcall_##fn
 
