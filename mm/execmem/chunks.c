@@ -153,6 +153,7 @@ void execmem_chunks_init(struct execmem_pool *pool,
 	INIT_DELAYED_WORK(&pool->trim_work, execmem_trim_workfn);
 	INIT_WORK(&pool->release_work, execmem_release_workfn);
 	pool->spare = EXECMEM_SPARE_AREAS;
+	pool->trim_at = 0;
 }
 
 /* === Areas === */
@@ -627,8 +628,15 @@ unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
  */
 void execmem_pool_arm_trim(struct execmem_pool *pool)
 {
-	mod_delayed_work(system_freezable_wq, &pool->trim_work,
-			 EXECMEM_TRIM_DELAY);
+	/*
+	 * Called for every free that fills at once: push the deadline, and
+	 * queue the work only if it is not queued yet (it re-arms itself
+	 * until the deadline), rather than moving a timer on every free.
+	 */
+	WRITE_ONCE(pool->trim_at, jiffies + EXECMEM_TRIM_DELAY);
+	if (!delayed_work_pending(&pool->trim_work))
+		queue_delayed_work(system_freezable_wq, &pool->trim_work,
+				   EXECMEM_TRIM_DELAY);
 }
 
 static void execmem_trim_workfn(struct work_struct *work)
@@ -636,7 +644,12 @@ static void execmem_trim_workfn(struct work_struct *work)
 	struct execmem_pool *pool = container_of(to_delayed_work(work),
 						 struct execmem_pool,
 						 trim_work);
+	long left = (long)(READ_ONCE(pool->trim_at) - jiffies);
 
+	if (left > 0) {
+		queue_delayed_work(system_freezable_wq, &pool->trim_work, left);
+		return;
+	}
 	execmem_pool_trim(pool, pool->spare, ULONG_MAX, false);
 }
 

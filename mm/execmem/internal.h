@@ -357,6 +357,7 @@ struct execmem_type_stats {
  * @write_lock: serialises writes into pool memory (updates, trap fills)
  * @fill_work: fills freed objects that could not be filled at free time
  * @trim_work: gives back empty areas once the pool is idle
+ * @trim_at: jiffies before which @trim_work only re-arms itself
  * @release_work: unmaps released areas after their grace period
  * @counters: event counters, see &enum execmem_counter
  *
@@ -380,6 +381,7 @@ struct execmem_pool {
 	struct mutex write_lock;	/* see above */
 	struct work_struct fill_work;
 	struct delayed_work trim_work;
+	unsigned long trim_at;
 	struct work_struct release_work;
 	atomic_long_t counters[EXECMEM_NR_COUNTERS];
 };

@@ -479,6 +479,20 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
 	return was;
 }
 
+bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
+			unsigned long delay)
+{
+	bool queued;
+
+	(void)wq;
+	pthread_mutex_lock(&work_lock);
+	if (!dw->work.pending)
+		dw->delay = delay;
+	queued = work_queue_locked(&dw->work);
+	pthread_mutex_unlock(&work_lock);
+	return queued;
+}
+
 /* Take the first runnable work, with work_lock held. */
 static struct work_struct *work_next_locked(bool delayed)
 {
