@@ -1,0 +1,2 @@
+#!/bin/sh
+./hotpath_bench burst 20000 3
