@@ -20,8 +20,9 @@
  * (execmem_chunks_show_aliases()). execmem_map_lock, a mutex, covers the
  * mapping and unmapping of an area and the walk of that list; it is taken
  * by grow, by the release worker and by the PM notifier, never by a free.
- * The trim, release and fill workers run on system_freezable_wq, so none
- * of them is mapping or unmapping an area while a snapshot is taken.
+ * The trim and release workers run on system_freezable_wq, so neither is
+ * mapping or unmapping an area while a snapshot is taken (the fill worker
+ * only pokes text and stays on system_unbound_wq).
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
@@ -629,14 +630,18 @@ unsigned long execmem_pool_trim(struct execmem_pool *pool, unsigned int keep,
 void execmem_pool_arm_trim(struct execmem_pool *pool)
 {
 	/*
-	 * Called for every free that fills at once: push the deadline, and
-	 * queue the work only if it is not queued yet (it re-arms itself
-	 * until the deadline), rather than moving a timer on every free.
+	 * Called for every free that fills at once: push the deadline; the
+	 * work, if already queued, stays queued (no timer is moved) and
+	 * re-arms itself until the deadline.
 	 */
 	WRITE_ONCE(pool->trim_at, jiffies + EXECMEM_TRIM_DELAY);
-	if (!delayed_work_pending(&pool->trim_work))
-		queue_delayed_work(system_freezable_wq, &pool->trim_work,
-				   EXECMEM_TRIM_DELAY);
+	/*
+	 * Not a plain pending test: queue_delayed_work()'s test_and_set_bit()
+	 * is fully ordered after the store above, so a work that has just
+	 * started either sees the new deadline or is queued again here.
+	 */
+	queue_delayed_work(system_freezable_wq, &pool->trim_work,
+			   EXECMEM_TRIM_DELAY);
 }
 
 static void execmem_trim_workfn(struct work_struct *work)

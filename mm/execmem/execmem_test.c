@@ -60,7 +60,9 @@ static void execmem_test_exit(struct kunit *test)
 	if (!ctx)
 		return;
 	KUNIT_EXPECT_EQ(test, execmem_pool_destroy(ctx->pool), 0);
-	if (list_empty(&ctx->pool->areas))
+	/* leaked areas stay listed for hibernation and point at the pool */
+	if (list_empty(&ctx->pool->areas) &&
+	    !execmem_read(ctx->pool, EXECMEM_AREAS_LEAKED))
 		kfree(ctx->pool);
 }
 

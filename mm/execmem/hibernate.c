@@ -64,12 +64,15 @@ static struct notifier_block execmem_hibernate_nb = {
  * kernel thread that is not freezable may be mapping or unmapping an area
  * right now, with its alias not shown: refuse the snapshot rather than
  * let it split that alias. syscore_suspend() also runs once the image is
- * written, to enter the platform's sleep state; the snapshot is over
- * then, and refusing would throw a good image away.
+ * written, to enter the platform's sleep state (or suspend to RAM, in
+ * the "suspend" hibernation mode); the snapshot is over then, and
+ * refusing would throw a good image away.
  */
 static int execmem_hibernate_syscore_suspend(void *data)
 {
-	if (system_entering_hibernation() || execmem_chunks_aliases_settled())
+	if (system_entering_hibernation() ||
+	    pm_suspend_target_state != PM_SUSPEND_ON ||
+	    execmem_chunks_aliases_settled())
 		return 0;
 	pr_warn("an area is being mapped: no snapshot now\n");
 	return -EBUSY;

@@ -636,7 +636,7 @@ int execmem_pool_free(void *ptr)
 		return 0;
 	}
 	execmem_count(pool, EXECMEM_DEFERRED_FILLS, 1);
-	queue_work(system_freezable_wq, &pool->fill_work);
+	queue_work(system_unbound_wq, &pool->fill_work);
 	return 0;
 }
 

@@ -569,7 +569,6 @@ bool mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
 		      unsigned long delay);
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
 			unsigned long delay);
-#define delayed_work_pending(dw)	READ_ONCE((dw)->work.pending)
 bool flush_work(struct work_struct *work);
 bool cancel_delayed_work_sync(struct delayed_work *dw);
 
