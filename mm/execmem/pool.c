@@ -86,17 +86,26 @@ void execmem_bad_call(struct execmem_pool *pool)
 
 /* === Owner lookup === */
 
-static bool chunk_owner(struct execmem_pool *pool, struct execmem_chunk *chunk,
-			unsigned long addr, struct execmem_owner *owner)
-{
-	unsigned int idx = execmem_chunk_index(chunk, addr);
+/* Where an owner lies: its chunk, the page's index, its slab or NULL. */
+struct pool_place {
+	struct execmem_chunk *chunk;
+	unsigned int idx;
 	struct execmem_slab *slab;
+};
+
+static bool chunk_owner(struct execmem_pool *pool, unsigned long addr,
+			struct execmem_owner *owner, struct pool_place *place)
+{
+	struct execmem_chunk *chunk = place->chunk;
+	unsigned int idx = execmem_chunk_index(chunk, addr);
 	struct execmem_run run;
 
+	place->idx = idx;
+	place->slab = NULL;
 	if (execmem_pages_state(chunk, idx) == EXECMEM_PG_SLAB) {
-		slab = execmem_slab_of(pool, chunk, idx);
-		return !WARN_ON_ONCE(!slab) &&
-		       execmem_slab_owner(slab, addr, owner);
+		place->slab = execmem_slab_of(pool, chunk, idx);
+		return !WARN_ON_ONCE(!place->slab) &&
+		       execmem_slab_owner(place->slab, addr, owner);
 	}
 	if (!execmem_pages_run(chunk, idx, &run) || run.pending)
 		return false;
@@ -106,17 +115,20 @@ static bool chunk_owner(struct execmem_pool *pool, struct execmem_chunk *chunk,
 	return true;
 }
 
-/* With pool->lock held: the live object holding [addr, addr + len). */
+/*
+ * With pool->lock held: the live object holding [addr, addr + len), and
+ * where it lies.
+ */
 static int pool_owner(struct execmem_pool *pool, unsigned long addr,
-		      size_t len, struct execmem_owner *owner)
+		      size_t len, struct execmem_owner *owner,
+		      struct pool_place *place)
 {
-	struct execmem_chunk *chunk = execmem_chunk_lookup(addr);
-
 	lockdep_assert_held(&pool->lock);
 
 	owner->pool = pool;
-	if (!chunk || chunk->area->pool != pool ||
-	    !chunk_owner(pool, chunk, addr, owner) ||
+	place->chunk = execmem_chunk_lookup(addr);
+	if (!place->chunk || place->chunk->area->pool != pool ||
+	    !chunk_owner(pool, addr, owner, place) ||
 	    addr - owner->start >= owner->size ||
 	    len > owner->size - (addr - owner->start))
 		return -EINVAL;
@@ -137,13 +149,14 @@ int execmem_pool_lookup(unsigned long addr, size_t len,
 			struct execmem_owner *owner)
 {
 	struct execmem_pool *pool = execmem_addr_pool(addr);
+	struct pool_place place;
 	unsigned long flags;
 	int ret;
 
 	if (!pool)
 		return -ENOENT;
 	spin_lock_irqsave(&pool->lock, flags);
-	ret = pool_owner(pool, addr, len, owner);
+	ret = pool_owner(pool, addr, len, owner, &place);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return ret;
 }
@@ -171,6 +184,7 @@ int execmem_pool_update(void *dst, const void *src, size_t len, int type)
 	unsigned long addr = (unsigned long)dst, flags;
 	struct execmem_pool *pool = execmem_addr_pool(addr);
 	struct execmem_owner owner;
+	struct pool_place place;
 	int ret;
 
 	if (!pool)
@@ -179,7 +193,7 @@ int execmem_pool_update(void *dst, const void *src, size_t len, int type)
 
 	mutex_lock(&pool->write_lock);
 	spin_lock_irqsave(&pool->lock, flags);
-	ret = pool_owner(pool, addr, len, &owner);
+	ret = pool_owner(pool, addr, len, &owner, &place);
 	if (!ret && type >= 0 && owner.type != type)
 		ret = -EINVAL;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -572,25 +586,21 @@ static void execmem_fill_workfn(struct work_struct *work)
 static int pool_mark_pending(struct execmem_pool *pool, unsigned long addr,
 			     struct execmem_owner *owner)
 {
-	struct execmem_chunk *chunk;
-	unsigned int idx;
+	struct pool_place place;
 	int ret;
 
-	ret = pool_owner(pool, addr, 0, owner);
+	ret = pool_owner(pool, addr, 0, owner, &place);
 	if (ret || owner->start != addr)
 		return -EINVAL;
 	if (list_empty(&pool->pending_chunks) &&
 	    list_empty(&pool->pending_slabs))
 		pool->pending_since = jiffies;
-	chunk = execmem_chunk_lookup(addr);
-	idx = execmem_chunk_index(chunk, addr);
-	if (execmem_pages_state(chunk, idx) == EXECMEM_PG_SLAB)
-		return execmem_slab_free(pool, execmem_slab_of(pool, chunk, idx),
-					 addr);
+	if (place.slab)
+		return execmem_slab_free(pool, place.slab, addr);
 
-	execmem_pages_set_pending(chunk, idx);
-	if (list_empty(&chunk->pending_node))
-		list_add_tail(&chunk->pending_node, &pool->pending_chunks);
+	execmem_pages_set_pending(place.chunk, place.idx);
+	if (list_empty(&place.chunk->pending_node))
+		list_add_tail(&place.chunk->pending_node, &pool->pending_chunks);
 	execmem_account(pool, owner->type, owner->size,
 			PAGE_ALIGN(owner->size), -1);
 	return 0;
