@@ -17,6 +17,7 @@
  * through execmem_update() and never change its permissions.
  */
 static const enum execmem_type x86_rox_types[] __initconst = {
+	EXECMEM_MODULE_TEXT,	/* staged by the loader, see kernel/module/stage.c */
 	EXECMEM_JIT,
 	EXECMEM_BPF,
 	EXECMEM_KPROBES,	/* slots written by text_poke() */
@@ -27,8 +28,12 @@ static const enum execmem_type x86_rox_types[] __initconst = {
  * x86_execmem_setup_rox - opt the converted types into the ROX pool
  * @info: execmem parameters being set up; its default range is final
  *
- * Each type gets the module range (keeping its randomised start) with
- * ROX protection. Types with equal ranges share one pool.
+ * Each type gets the module range (keeping its randomised start), so
+ * that all of them share one pool. The pool maps its chunks ROX itself;
+ * the range keeps the default protection, which is what
+ * "execmem.pool=off" gives every type back (EXECMEM_MODULE_TEXT is
+ * EXECMEM_DEFAULT, so the loader then writes its text in place as in
+ * 6.12).
  */
 void __init x86_execmem_setup_rox(struct execmem_info *info)
 {
@@ -36,7 +41,6 @@ void __init x86_execmem_setup_rox(struct execmem_info *info)
 	unsigned int i;
 
 	rox.flags |= EXECMEM_ROX_POOL;
-	rox.pgprot = PAGE_KERNEL_ROX;
 	for (i = 0; i < ARRAY_SIZE(x86_rox_types); i++)
 		info->ranges[x86_rox_types[i]] = rox;
 }

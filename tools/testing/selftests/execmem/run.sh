@@ -169,6 +169,9 @@ echo "1..$n"
 # kprobes and ftrace on the pool: a KTAP document of their own.
 [ -f "$HERE/trace.sh" ] && sh "$HERE/trace.sh"
 
+# Module text in the pool: another KTAP document.
+[ -f "$HERE/modtext.sh" ] && MODDIR=$MODDIR sh "$HERE/modtext.sh"
+
 # The structural facts behind make demo / make bench (W+X, DirectMap4k,
 # PMD share of pool text), as a second KTAP document.
 if [ "$short" = 1 ]; then

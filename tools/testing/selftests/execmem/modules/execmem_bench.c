@@ -6,7 +6,9 @@
  *
  *   vmalloc  the 6.12 per-object path, as module text, kprobes, ftrace
  *            and BPF's non-pack images use it: execmem_alloc(
- *            EXECMEM_MODULE_TEXT) + memcpy + set_memory_rox() to publish,
+ *            EXECMEM_MODULE_DATA, the module range with PAGE_KERNEL and
+ *            never pooled; 6.12's module text is the same vmalloc) +
+ *            memcpy + set_memory_rox() to publish,
  *            text_poke_copy() to update, execmem_free() (a vfree of a
  *            VM_FLUSH_RESET_PERMS area) to free. Available on both kernels.
  *   pool     the ROX pool (execmem kernel only, #ifdef
@@ -137,7 +139,7 @@ static void *obj_alloc(int path, const void *src, size_t len)
 	void *p;
 
 	if (path == PATH_VMALLOC) {
-		p = p_execmem_alloc(EXECMEM_MODULE_TEXT, len);
+		p = p_execmem_alloc(EXECMEM_MODULE_DATA, len);
 		if (!p)
 			return NULL;
 		memcpy(p, src, len);

@@ -3,8 +3,12 @@
  * execmem_nop: a minimal module for the module load/unload churn stage of
  * the benchmark (tools/testing/selftests/execmem/bench.sh). Its text is
  * allocated and freed by the module loader of the kernel under test.
+ * With fail_init=1 its init fails, and the loader must undo the load.
  */
 #include <linux/module.h>
+
+static bool fail_init;
+module_param(fail_init, bool, 0444);
 
 static noinline int execmem_nop_work(int x)
 {
@@ -13,6 +17,8 @@ static noinline int execmem_nop_work(int x)
 
 static int __init execmem_nop_init(void)
 {
+	if (fail_init)
+		return -EINVAL;
 	return execmem_nop_work(0) == 1 ? 0 : -EINVAL;
 }
 

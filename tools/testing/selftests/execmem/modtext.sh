@@ -1,0 +1,318 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# In-guest tests of module text in the execmem ROX pool, in KTAP (own
+# document, plan at the end). Called from run.sh.
+#
+# execmem_nop:      text and a kallsyms symbol inside pool chunks, init
+#                   text freed, no W+X, no executable 4 KiB PTE in the
+#                   module area, chunks still ro+x PMDs, no permission
+#                   change of text while loading (kprobe on CPA), load and
+#                   unload churn, a failing init leaves nothing behind.
+# execmem_modtext:  alternative, static call and static key applied and
+#                   flipped at run time, ftrace, function_graph, a kprobe
+#                   and an optimized kprobe, an ORC stack trace through
+#                   module frames, unload.
+# Failed loads:     an unresolved symbol and a relocation overflow leave
+#                   the pool as they found it.
+# Parallel loads:   16 distinct modules (execmem_parNN) loaded and
+#                   unloaded concurrently, PAR_ROUNDS rounds, unloads
+#                   racing the loads of the others.
+# Without the pool (no /sys/kernel/debug/execmem) the modules still load
+# and run; the checks of the pool are reported as skipped.
+
+D=/sys/kernel/debug
+T=/sys/kernel/tracing
+STATS=$D/execmem/stats
+CHUNKS=$D/execmem/chunks
+PT=$D/page_tables/kernel
+KLIST=$D/kprobes/list
+MODDIR=${MODDIR:-/lib/modules/execmem}
+HERE=$(dirname "$0")
+CHURN=200
+PAR_ROUNDS=50
+# the ftrace=function boot of make check asks for shorter runs
+for w in $(cat /proc/cmdline); do
+	case "$w" in
+	execmem.churn=*) CHURN=${w#execmem.churn=} ;;
+	execmem.par_rounds=*) PAR_ROUNDS=${w#execmem.par_rounds=} ;;
+	esac
+done
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n modtext_$1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n modtext_$1"; [ -n "$2" ] && echo "# $2"; }
+skip() { n=$((n + 1)); echo "ok $n modtext_$1 # SKIP $2"; }
+check() { name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi; }
+pcheck() { if [ "$pool" = 1 ]; then check "$@"; else skip "$1" "$nopool"; fi; }
+
+. "$HERE/lib.sh"
+
+pool=0
+nopool="no $STATS (execmem pool not enabled)"
+[ -r "$STATS" ] && pool=1
+pstat() { if [ "$pool" = 1 ]; then stat_of "$1"; else echo 0; fi; }
+tobjs() { pstat pool0_module_text_objs; }
+tbytes() { pstat pool0_module_text_live_bytes; }
+objs_are() { test "$(tobjs)" -eq "$1"; }
+bytes_are() { test "$(tbytes)" -eq "$1"; }
+
+# in_pool ADDR: ADDR lies inside one of the pool's 2 MiB chunks
+in_pool() {
+	a=$(($1))
+	while read -r _ start _ _ _; do
+		s=$((start))
+		[ "$a" -ge "$s" ] && [ "$a" -lt $((s + 0x200000)) ] && return 0
+	done < "$CHUNKS"
+	echo "# $1 is in no pool chunk"
+	return 1
+}
+sym_addr() { awk -v s="$1" '$3 == s { print "0x" $1; exit }' /proc/kallsyms; }
+text_of() { cat "/sys/module/$1/sections/.text" 2>/dev/null; }
+# executable 4 KiB mappings between the Modules markers of ptdump
+module_x_ptes() {
+	awk '/Modules \]/ { m = !m; next } m && / x / && / pte$/' "$PT"
+}
+no_module_x_pte() {
+	l=$(module_x_ptes)
+	[ -z "$l" ] && return 0
+	echo "$l" | head -n 3 | sed 's/^/# /'
+	return 1
+}
+# wait_for SECONDS CMD...: poll CMD once a second
+wait_for() {
+	w=$1; shift
+	while ! "$@"; do
+		w=$((w - 1))
+		[ "$w" -gt 0 ] || return 1
+		sleep 1
+	done
+}
+loaded() { grep -q "^$1 " /proc/modules; }
+not_loaded() { ! loaded "$1"; }
+
+echo "TAP version 13"
+
+# --- execmem_nop ------------------------------------------------------------
+objs0=$(tobjs)
+bytes0=$(tbytes)
+
+# Every CPA call while the module loads, with the stack that made it.
+cpa=0
+if [ -w "$T/kprobe_events" ] &&
+   echo 'p:modtext_cpa __change_page_attr_set_clr' >> "$T/kprobe_events" 2>/dev/null; then
+	echo 1 > "$T/options/stacktrace"
+	echo > "$T/trace"
+	echo 1 > "$T/events/kprobes/modtext_cpa/enable"
+	cpa=1
+fi
+if insmod "$MODDIR/execmem_nop.ko"; then
+	ok nop_load
+else
+	not_ok nop_load "insmod execmem_nop failed"
+fi
+if [ "$cpa" = 1 ]; then
+	echo 0 > "$T/events/kprobes/modtext_cpa/enable"
+	echo 0 > "$T/options/stacktrace"
+	grep -c 'modtext_cpa:' "$T/trace" | sed 's/^/# CPA calls during the load: /'
+	if [ "$pool" = 1 ]; then
+		check nop_no_text_cpa sh -c "! grep -q module_enable_text_rox $T/trace"
+	else
+		skip nop_no_text_cpa "$nopool"
+	fi
+	echo '-:modtext_cpa' >> "$T/kprobe_events"
+	echo > "$T/trace"
+else
+	skip nop_no_text_cpa "no kprobe event on __change_page_attr_set_clr"
+fi
+
+text=$(text_of execmem_nop)
+echo "# execmem_nop .text at $text"
+pcheck nop_text_in_pool in_pool "${text:-0}"
+# every text symbol of the module in /proc/kallsyms
+syms_in_pool() {
+	awk -v m="[$1]" '$4 == m && ($2 == "t" || $2 == "T") { print "0x" $1 }' \
+		/proc/kallsyms > /tmp/modtext-syms
+	[ -s /tmp/modtext-syms ] || { echo "# no text symbol of $1"; return 1; }
+	while read -r a; do in_pool "$a" || return 1; done < /tmp/modtext-syms
+}
+pcheck nop_symbols_in_pool syms_in_pool execmem_nop
+# MOD_TEXT stays, MOD_INIT_TEXT goes once init is done (after a grace period)
+pcheck nop_init_text_freed wait_for 10 objs_are $((objs0 + 1))
+check nop_no_wx no_wx
+pcheck nop_no_module_x_pte no_module_x_pte
+pcheck nop_chunks_pmd_rox chunks_pmd_rox
+rmmod execmem_nop
+pcheck nop_unload wait_for 10 objs_are "$objs0"
+
+dm0=$(directmap4k)
+ops0=$(pstat pool0_direct_map_ops)
+i=0
+fails=0
+while [ $i -lt "$CHURN" ]; do
+	insmod "$MODDIR/execmem_nop.ko" && rmmod execmem_nop || fails=$((fails + 1))
+	i=$((i + 1))
+done
+echo "# churn: $CHURN cycles, $fails failed, DirectMap4k $dm0 -> $(directmap4k) kB," \
+     "direct_map_ops $ops0 -> $(pstat pool0_direct_map_ops)"
+check "churn_${CHURN}" test "$fails" -eq 0
+pcheck churn_objs_back wait_for 10 objs_are "$objs0"
+pcheck churn_bytes_back wait_for 10 bytes_are "$bytes0"
+pcheck churn_pool_direct_map_unchanged test "$(pstat pool0_direct_map_ops)" -eq "$ops0"
+
+if insmod "$MODDIR/execmem_nop.ko" fail_init=1 2>/dev/null; then
+	not_ok fail_init_refused "the load succeeded"
+	rmmod execmem_nop
+else
+	ok fail_init_refused
+fi
+check fail_init_not_listed not_loaded execmem_nop
+pcheck fail_init_objs_back wait_for 10 objs_are "$objs0"
+pcheck fail_init_bytes_back wait_for 10 bytes_are "$bytes0"
+
+# --- failed loads -----------------------------------------------------------
+if insmod "$MODDIR/execmem_modtext_user.ko" 2>/dev/null; then
+	not_ok unresolved_refused "loaded without execmem_modtext"
+	rmmod execmem_modtext_user
+else
+	ok unresolved_refused
+fi
+if insmod "$MODDIR/execmem_reloc_overflow.ko" 2>/dev/null; then
+	not_ok reloc_overflow_refused "the load succeeded"
+	rmmod execmem_reloc_overflow
+else
+	ok reloc_overflow_refused
+fi
+check reloc_overflow_reported sh -c 'dmesg | grep -q "overflow in relocation"'
+pcheck failed_loads_objs_back wait_for 10 objs_are "$objs0"
+pcheck failed_loads_bytes_back wait_for 10 bytes_are "$bytes0"
+check failed_loads_no_wx no_wx
+
+# --- parallel loads ---------------------------------------------------------
+# Each of 16 jobs loads and unloads its own module; jobs of one round run
+# at once, so loads of some modules race unloads of others.
+PAR_IDS="01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16"
+par_fail=/tmp/modtext-par-fail
+: > $par_fail
+r=0
+while [ $r -lt "$PAR_ROUNDS" ]; do
+	for i in $PAR_IDS; do
+		( insmod "$MODDIR/execmem_par$i.ko" && rmmod "execmem_par$i" ||
+		  echo "$r $i" >> $par_fail ) &
+	done
+	wait
+	r=$((r + 1))
+done
+echo "# parallel: $PAR_ROUNDS rounds of 16 modules, $(grep -c . $par_fail) failed"
+check "parallel_${PAR_ROUNDS}x16" test ! -s $par_fail
+check parallel_none_left sh -c "! grep -q '^execmem_par' /proc/modules"
+pcheck parallel_objs_back wait_for 10 objs_are "$objs0"
+pcheck parallel_bytes_back wait_for 10 bytes_are "$bytes0"
+check parallel_no_wx no_wx
+pcheck parallel_chunks_pmd_rox chunks_pmd_rox
+
+# --- execmem_modtext --------------------------------------------------------
+P=/sys/module/execmem_modtext/parameters
+if insmod "$MODDIR/execmem_modtext.ko"; then
+	ok load
+else
+	not_ok load "insmod execmem_modtext failed: $(dmesg | tail -n 3)"
+fi
+pcheck text_in_pool in_pool "$(text_of execmem_modtext || echo 0)"
+pcheck symbols_in_pool syms_in_pool execmem_modtext
+r=$(cat $P/result 2>/dev/null)
+echo "# result $r (2000 alternative + 10 static call + 0 static key)"
+check patched test "$r" = 2010
+echo 1 > $P/flip
+r=$(cat $P/result 2>/dev/null)
+check flipped test "$r" = 2101
+echo 0 > $P/flip
+r=$(cat $P/result 2>/dev/null)
+check flipped_back test "$r" = 2010
+
+if [ -w "$T/set_ftrace_filter" ]; then
+	echo ':mod:execmem_modtext' > "$T/set_ftrace_filter"
+	echo function > "$T/current_tracer"
+	cat $P/result > /dev/null
+	echo 0 > "$T/tracing_on"
+	check ftrace_mod_filter grep -q execmem_modtext_work "$T/trace"
+	echo nop > "$T/current_tracer"
+	echo 1 > "$T/tracing_on"
+	echo > "$T/set_ftrace_filter"
+	echo > "$T/trace"
+
+	echo execmem_modtext_work > "$T/set_graph_function"
+	echo function_graph > "$T/current_tracer"
+	cat $P/result > /dev/null
+	echo 0 > "$T/tracing_on"
+	check function_graph grep -q 'modtext_alt' "$T/trace"
+	echo nop > "$T/current_tracer"
+	echo 1 > "$T/tracing_on"
+	echo > "$T/set_graph_function"
+	echo > "$T/trace"
+else
+	skip ftrace_mod_filter "no $T/set_ftrace_filter"
+	skip function_graph "no $T/set_ftrace_filter"
+fi
+
+# kprobe_hits NAME: hits of a kprobe event (kprobe_profile: name hits misses)
+kprobe_hits() { awk -v e="$1" '$1 == e { print $2 }' "$T/kprobe_profile"; }
+if echo 'p:modtext_entry execmem_modtext_work' >> "$T/kprobe_events" 2>/dev/null; then
+	echo 1 > "$T/events/kprobes/modtext_entry/enable"
+	cat $P/result > /dev/null
+	echo 0 > "$T/events/kprobes/modtext_entry/enable"
+	check kprobe_entry test "$(kprobe_hits modtext_entry)" -ge 1
+	echo '-:modtext_entry' >> "$T/kprobe_events"
+else
+	not_ok kprobe_entry "cannot add a kprobe on execmem_modtext_work"
+fi
+
+# An optimized kprobe right after the ftrace site (which kprobes leave to
+# ftrace): the detour jumps from pool text to a pool buffer and back.
+func=$(sym_addr execmem_modtext_opt)
+site=$(awk '$2 == "execmem_modtext_opt" { print "0x" $1; exit }' \
+	"$T/available_filter_functions_addrs" 2>/dev/null)
+if [ -n "$func" ] && [ -n "$site" ]; then
+	off=$((site - func + 5))
+	if echo "p:modtext_opt execmem_modtext_opt+$off" >> "$T/kprobe_events"; then
+		echo 1 > "$T/events/kprobes/modtext_opt/enable"
+		wait_for 10 grep -q 'execmem_modtext_opt.*OPTIMIZED' "$KLIST"
+		grep execmem_modtext_opt "$KLIST" | sed 's/^/# /'
+		check optprobe_optimized grep -q 'execmem_modtext_opt.*OPTIMIZED' "$KLIST"
+		r=$(cat $P/result 2>/dev/null)
+		check optprobe_hit test "$(kprobe_hits modtext_opt)" -ge 1
+		check optprobe_result test "$r" = 2010
+		echo 0 > "$T/events/kprobes/modtext_opt/enable"
+		echo '-:modtext_opt' >> "$T/kprobe_events"
+	else
+		not_ok optprobe_optimized "cannot add a kprobe at execmem_modtext_opt+$off"
+	fi
+else
+	not_ok optprobe_optimized "no address for execmem_modtext_opt or its ftrace site"
+fi
+
+# ORC through module frames: level3, level2, level1 in that order.
+cat $P/stack > /tmp/modtext-stack 2>/dev/null
+head -n 6 /tmp/modtext-stack | sed 's/^/# /'
+stack_frames() {
+	awk '/^execmem_modtext_level3\+.*\[execmem_modtext\]$/ { l = NR }
+	     l && NR == l + 1 && /^execmem_modtext_level2\+.*\[execmem_modtext\]$/ { two = 1 }
+	     l && NR == l + 2 && /^execmem_modtext_level1\+.*\[execmem_modtext\]$/ { one = 1 }
+	     END { exit !(l && two && one) }' /tmp/modtext-stack
+}
+check stack_module_frames stack_frames
+# and on through the module to the system call that read the file
+check stack_to_syscall grep -q '^do_syscall_64+' /tmp/modtext-stack
+
+if insmod "$MODDIR/execmem_modtext_user.ko"; then
+	ok user_resolved
+	rmmod execmem_modtext_user
+else
+	not_ok user_resolved "insmod execmem_modtext_user failed"
+fi
+check no_wx_loaded no_wx
+pcheck no_module_x_pte_loaded no_module_x_pte
+rmmod execmem_modtext
+check unload not_loaded execmem_modtext
+pcheck unload_objs_back wait_for 10 objs_are "$objs0"
+pcheck unload_bytes_back wait_for 10 bytes_are "$bytes0"
+echo "1..$n"
