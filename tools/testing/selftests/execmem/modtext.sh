@@ -14,6 +14,8 @@
 #                   module frames, unload.
 # Failed loads:     an unresolved symbol and a relocation overflow leave
 #                   the pool as they found it.
+# Livepatch:        samples/livepatch enabled, its output checked,
+#                   disabled and unloaded.
 # Parallel loads:   16 distinct modules (execmem_parNN) loaded and
 #                   unloaded concurrently, PAR_ROUNDS rounds, unloads
 #                   racing the loads of the others.
@@ -315,4 +317,33 @@ rmmod execmem_modtext
 check unload not_loaded execmem_modtext
 pcheck unload_objs_back wait_for 10 objs_are "$objs0"
 pcheck unload_bytes_back wait_for 10 bytes_are "$bytes0"
+# --- livepatch --------------------------------------------------------------
+# samples/livepatch: the patch module's text (the new cmdline_proc_show())
+# is in the pool; ftrace sends the old function there.
+LP=/sys/kernel/livepatch/livepatch_sample
+lp_settled() { [ "$(cat $LP/transition 2>/dev/null)" = 0 ]; }
+lp_gone() { [ ! -d $LP ]; }
+if [ -f "$MODDIR/livepatch-sample.ko" ]; then
+	cmdline=$(cat /proc/cmdline)
+	if insmod "$MODDIR/livepatch-sample.ko"; then
+		ok livepatch_load
+	else
+		not_ok livepatch_load "insmod livepatch-sample failed"
+	fi
+	check livepatch_transition wait_for 30 lp_settled
+	check livepatch_enabled test "$(cat $LP/enabled 2>/dev/null)" = 1
+	check livepatch_patched grep -q 'this has been live patched' /proc/cmdline
+	pcheck livepatch_text_in_pool in_pool "$(text_of livepatch_sample || echo 0)"
+	echo 0 > $LP/enabled
+	check livepatch_disabled wait_for 30 lp_gone
+	check livepatch_unpatched test "$(cat /proc/cmdline)" = "$cmdline"
+	rmmod livepatch_sample
+	check livepatch_unload not_loaded livepatch_sample
+	pcheck livepatch_objs_back wait_for 10 objs_are "$objs0"
+else
+	for t in load transition enabled patched text_in_pool disabled \
+		 unpatched unload objs_back; do
+		skip "livepatch_$t" "no livepatch-sample.ko (CONFIG_SAMPLE_LIVEPATCH)"
+	done
+fi
 echo "1..$n"
