@@ -6,7 +6,7 @@
 # execmem_nop:      text and a kallsyms symbol inside pool chunks, init
 #                   text freed, no W+X, no executable 4 KiB PTE in the
 #                   module area, chunks still ro+x PMDs, no permission
-#                   change of text while loading (kprobe on CPA), load and
+#                   change of text while loading (function trace of set_memory_rox/x), load and
 #                   unload churn, a failing init leaves nothing behind.
 # execmem_modtext:  alternative, static call and static key applied and
 #                   flipped at run time, ftrace, function_graph, a kprobe
@@ -98,33 +98,33 @@ echo "TAP version 13"
 objs0=$(tobjs)
 bytes0=$(tbytes)
 
-# Every CPA call while the module loads, with the stack that made it.
-cpa=0
-if [ -w "$T/kprobe_events" ] &&
-   echo 'p:modtext_cpa __change_page_attr_set_clr' >> "$T/kprobe_events" 2>/dev/null; then
-	echo 1 > "$T/options/stacktrace"
+# Calls that change the permissions of text while the module loads
+# (6.12: module_enable_text_rox()). A function trace of the two setters,
+# which nothing else calls meanwhile; no kprobe on the CPA core, which
+# other CPUs run while the probe would be patched in.
+ftr=0
+if [ -w "$T/set_ftrace_filter" ] &&
+   echo 'set_memory_rox set_memory_x' > "$T/set_ftrace_filter" 2>/dev/null; then
 	echo > "$T/trace"
-	echo 1 > "$T/events/kprobes/modtext_cpa/enable"
-	cpa=1
+	echo function > "$T/current_tracer"
+	ftr=1
 fi
 if insmod "$MODDIR/execmem_nop.ko"; then
 	ok nop_load
 else
 	not_ok nop_load "insmod execmem_nop failed"
 fi
-if [ "$cpa" = 1 ]; then
-	echo 0 > "$T/events/kprobes/modtext_cpa/enable"
-	echo 0 > "$T/options/stacktrace"
-	grep -c 'modtext_cpa:' "$T/trace" | sed 's/^/# CPA calls during the load: /'
-	if [ "$pool" = 1 ]; then
-		check nop_no_text_cpa sh -c "! grep -q module_enable_text_rox $T/trace"
-	else
-		skip nop_no_text_cpa "$nopool"
-	fi
-	echo '-:modtext_cpa' >> "$T/kprobe_events"
+if [ "$ftr" = 1 ]; then
+	echo 0 > "$T/tracing_on"
+	hits=$(grep -cE ' set_memory_(rox|x) ' "$T/trace")
+	echo "# set_memory_rox/set_memory_x calls during the load: $hits"
+	echo nop > "$T/current_tracer"
+	echo 1 > "$T/tracing_on"
+	echo > "$T/set_ftrace_filter"
 	echo > "$T/trace"
+	pcheck nop_no_text_cpa test "$hits" -eq 0
 else
-	skip nop_no_text_cpa "no kprobe event on __change_page_attr_set_clr"
+	skip nop_no_text_cpa "no function filter for set_memory_rox"
 fi
 
 text=$(text_of execmem_nop)
