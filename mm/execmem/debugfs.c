@@ -2,7 +2,8 @@
 /*
  * execmem debugfs: /sys/kernel/debug/execmem/, readable by root only.
  *
- *   stats   one "name value" line per figure, per pool
+ *   stats   one "name value" line per figure, per pool, then those of the
+ *           read-only direct-map blocks
  *   chunks  one line per chunk: start, node, mapping, free pages
  *
  * Addresses are printed raw, like page_tables/kernel, so that the two can
@@ -21,6 +22,7 @@ static const char *const execmem_type_names[EXECMEM_TYPE_MAX] = {
 	[EXECMEM_FTRACE]	= "ftrace",
 	[EXECMEM_BPF]		= "bpf",
 	[EXECMEM_MODULE_DATA]	= "module_data",
+	[EXECMEM_MODULE_RODATA]	= "module_rodata",
 	[EXECMEM_JIT]		= "jit",
 };
 
@@ -108,8 +110,15 @@ static int stats_show(struct seq_file *m, void *v)
 	struct execmem_pool *pool;
 	unsigned int i;
 
+	struct execmem_rodata_stats ro;
+
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
 		stats_show_pool(m, i, pool);
+	execmem_rodata_stats(&ro);
+	seq_printf(m, "rodata_blocks %lu\n", ro.blocks);
+	seq_printf(m, "rodata_empty_blocks %lu\n", ro.empty_blocks);
+	seq_printf(m, "rodata_pages_used %lu\n", ro.pages_used);
+	seq_printf(m, "rodata_direct_map_ops %lu\n", ro.direct_map_ops);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

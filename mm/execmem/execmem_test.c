@@ -19,6 +19,7 @@
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/set_memory.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include <asm/execmem.h>
@@ -553,6 +554,82 @@ static void execmem_test_churn_direct_map(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after, before);
 }
 
+/* The mapping level of @addr, or 0 if it is not mapped. */
+static unsigned int map_level(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address(addr, &level);
+
+	return pte && (pte_flags(*pte) & _PAGE_PRESENT) ? level : 0;
+}
+
+static bool map_writable(unsigned long addr)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address(addr, &level);
+
+	return pte && (pte_flags(*pte) & _PAGE_RW);
+}
+
+/*
+ * I5 for read-only module data: the pages' direct-map alias is read-only
+ * before the user writes them, set_memory_ro() of the mapping changes no
+ * alias (same level, DirectMap4k unchanged), and a free gives the pages
+ * back; a pointer that is not an object start is refused.
+ */
+static void execmem_test_rodata_blocks(struct kunit *test)
+{
+	struct execmem_range r = *test_range();
+	struct execmem_rodata_stats st0, st1;
+	const unsigned int nr = 5;
+	unsigned int level[5], i;
+	unsigned long before;
+	u8 *p, x = 0;
+
+	r.pgprot = PAGE_KERNEL;
+	r.alignment = PAGE_SIZE;
+	r.flags = EXECMEM_RO_BLOCKS;
+	execmem_rodata_stats(&st0);
+	p = execmem_rodata_alloc(&r, nr * PAGE_SIZE - 100);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	before = direct_map_4k_kb();
+	KUNIT_EXPECT_TRUE(test, map_writable((unsigned long)p));
+	memset(p, 0x5a, nr * PAGE_SIZE);
+	for (i = 0; i < nr; i++) {
+		struct page *page = vmalloc_to_page(p + i * PAGE_SIZE);
+		void *alias;
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		alias = page_address(page);
+		level[i] = map_level((unsigned long)alias);
+		KUNIT_EXPECT_NE(test, level[i], 0U);
+		KUNIT_EXPECT_FALSE(test, map_writable((unsigned long)alias));
+		KUNIT_EXPECT_EQ(test, *(u8 *)alias, 0x5a);
+		KUNIT_EXPECT_EQ(test, copy_to_kernel_nofault(alias, &x, 1),
+				-EFAULT);
+	}
+	KUNIT_EXPECT_EQ(test, set_memory_ro((unsigned long)p, nr), 0);
+	KUNIT_EXPECT_FALSE(test, map_writable((unsigned long)p));
+	for (i = 0; i < nr; i++) {
+		void *alias = page_address(vmalloc_to_page(p + i * PAGE_SIZE));
+
+		KUNIT_EXPECT_EQ(test, map_level((unsigned long)alias), level[i]);
+	}
+	KUNIT_EXPECT_EQ(test, direct_map_4k_kb(), before);
+	execmem_rodata_stats(&st1);
+	KUNIT_EXPECT_EQ(test, st1.pages_used, st0.pages_used + nr);
+	KUNIT_EXPECT_GE(test, st1.blocks, 1UL);
+
+	KUNIT_EXPECT_FALSE(test, execmem_rodata_free(p + PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, execmem_rodata_free(p + 1));
+	KUNIT_EXPECT_TRUE(test, execmem_rodata_free(p));
+	KUNIT_EXPECT_FALSE(test, execmem_rodata_free(p));
+	execmem_rodata_stats(&st1);
+	KUNIT_EXPECT_EQ(test, st1.pages_used, st0.pages_used);
+	KUNIT_EXPECT_LE(test, st1.empty_blocks, 1UL);
+	KUNIT_EXPECT_EQ(test, direct_map_4k_kb(), before);
+}
+
 #ifdef CONFIG_HIBERNATION
 /* The direct map of @page is present, read-only and a 2 MiB entry. */
 static bool direct_map_ro_whole(struct page *page)
@@ -819,6 +896,7 @@ static struct kunit_case execmem_test_cases[] = {
 #ifdef CONFIG_X86
 	KUNIT_CASE(execmem_test_invariants),
 	KUNIT_CASE_SLOW(execmem_test_churn_direct_map),
+	KUNIT_CASE(execmem_test_rodata_blocks),
 #ifdef CONFIG_HIBERNATION
 	KUNIT_CASE(execmem_test_hibernate_aliases),
 #endif

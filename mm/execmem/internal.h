@@ -454,7 +454,29 @@ void execmem_pool_flushed(struct execmem_pool *pool, u64 seq);
 int execmem_pool_free(void *ptr);
 int execmem_pool_update(void *dst, const void *src, size_t len, int type);
 size_t execmem_pool_size_roundup(size_t size);
+
+/* rodata.c: read-only direct-map blocks (EXECMEM_RO_BLOCKS) */
+struct execmem_rodata_stats {
+	unsigned long blocks;
+	unsigned long empty_blocks;
+	unsigned long pages_used;
+	unsigned long direct_map_ops;
+};
+
+void *execmem_rodata_alloc(const struct execmem_range *range, size_t size);
+bool execmem_rodata_free(void *ptr);
+unsigned long execmem_rodata_releasable(void);
+unsigned long execmem_rodata_trim(unsigned long nr);
+void execmem_rodata_stats(struct execmem_rodata_stats *st);
 #else
+static inline void *execmem_rodata_alloc(const struct execmem_range *range,
+					 size_t size)
+{
+	return NULL;
+}
+
+static inline bool execmem_rodata_free(void *ptr) { return false; }
+
 static inline void execmem_pools_init(struct execmem_info *info) { }
 static inline struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
 {
@@ -580,7 +602,8 @@ int execmem_backend_copy(void *dst, const void *src, size_t len);
 void *execmem_vmalloc(const struct execmem_range *range, size_t size,
 		      size_t align, pgprot_t pgprot, unsigned long vm_flags,
 		      int nid);
-void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size);
+void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size,
+			      bool reset_perms);
 void execmem_backend_vfree(void *ptr);
 
 #endif /* __MM_EXECMEM_INTERNAL_H */

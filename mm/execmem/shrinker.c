@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * execmem shrinker: under memory pressure, give empty areas of the ROX
- * pools back to the page allocator, keeping a spare in each pool. The
- * backend restores the direct map of each chunk as one 2 MiB mapping.
+ * pools back to the page allocator, keeping a spare in each pool, and the
+ * empty read-only direct-map block. The direct map of each chunk and
+ * block is restored as one 2 MiB mapping.
  */
 
 #define pr_fmt(fmt) "execmem: " fmt
@@ -21,6 +22,7 @@ static unsigned long execmem_shrink_count(struct shrinker *shrink,
 
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
 		n += execmem_pool_releasable(pool, true);
+	n += execmem_rodata_releasable();
 	return n ?: SHRINK_EMPTY;
 }
 
@@ -37,6 +39,8 @@ static unsigned long execmem_shrink_scan(struct shrinker *shrink,
 		freed += execmem_pool_trim(pool, pool->spare,
 					   sc->nr_to_scan - freed, true);
 	}
+	if (freed < sc->nr_to_scan)
+		freed += execmem_rodata_trim(sc->nr_to_scan - freed);
 	return freed ?: SHRINK_STOP;
 }
 

@@ -28,6 +28,9 @@ static const enum execmem_type x86_rox_types[] __initconst = {
  * x86_execmem_setup_rox - opt the converted types into the ROX pool
  * @info: execmem parameters being set up; its default range is final
  *
+ * Read-only module data gets the same range, with PAGE_KERNEL, backed by
+ * the read-only direct-map blocks.
+ *
  * Each type gets the module range (keeping its randomised start), so
  * that all of them share one pool. The pool maps its chunks ROX itself;
  * the range keeps the default protection, which is what
@@ -38,11 +41,21 @@ static const enum execmem_type x86_rox_types[] __initconst = {
 void __init x86_execmem_setup_rox(struct execmem_info *info)
 {
 	struct execmem_range rox = info->ranges[EXECMEM_DEFAULT];
+	struct execmem_range ro = rox;
 	unsigned int i;
 
 	rox.flags |= EXECMEM_ROX_POOL;
 	for (i = 0; i < ARRAY_SIZE(x86_rox_types); i++)
 		info->ranges[x86_rox_types[i]] = rox;
+
+	/*
+	 * CPA keeps a large page whose protection a change would not
+	 * alter: set_memory_ro() of memory whose alias is read-only already
+	 * splits nothing.
+	 */
+	ro.pgprot = PAGE_KERNEL;
+	ro.flags |= EXECMEM_RO_BLOCKS;
+	info->ranges[EXECMEM_MODULE_RODATA] = ro;
 }
 
 void execmem_arch_fill_trap(void *ptr, size_t size, bool writable)

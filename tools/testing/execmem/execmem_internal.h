@@ -36,6 +36,7 @@ typedef unsigned int gfp_t;
 #define __initdata
 #define early_param(str, fn)	static int (*__harness_early_param_##fn)(char *) __attribute__((unused)) = fn
 #define __ro_after_init
+#define __read_mostly
 #define __counted_by(m)
 #define static_assert(expr, ...)	_Static_assert(expr, #expr)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -44,6 +45,10 @@ typedef unsigned int gfp_t;
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 #define EXPORT_SYMBOL_GPL(sym)	extern int __harness_export_##sym
 #define core_initcall(fn)	extern int __harness_initcall_##fn
+/* Early initcalls run when the harness starts. */
+#define early_initcall(fn)						\
+	static void __attribute__((constructor)) __harness_early_##fn(void) \
+	{ fn(); }
 
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val
@@ -581,6 +586,7 @@ enum execmem_type {
 	EXECMEM_FTRACE,
 	EXECMEM_BPF,
 	EXECMEM_MODULE_DATA,
+	EXECMEM_MODULE_RODATA,
 	EXECMEM_JIT,
 	EXECMEM_TYPE_MAX,
 };
@@ -588,6 +594,7 @@ enum execmem_type {
 enum execmem_range_flags {
 	EXECMEM_KASAN_SHADOW	= (1 << 0),
 	EXECMEM_ROX_POOL	= (1 << 1),
+	EXECMEM_RO_BLOCKS	= (1 << 2),
 };
 
 struct execmem_range {

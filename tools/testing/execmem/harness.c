@@ -629,6 +629,20 @@ void harness_stop_worker(void)
 
 /* === Backend: the non-pool path === */
 
+/* rodata.c is not in the harness: no harness type is EXECMEM_RO_BLOCKS. */
+void *execmem_rodata_alloc(const struct execmem_range *range, size_t size)
+{
+	(void)range;
+	(void)size;
+	return NULL;
+}
+
+bool execmem_rodata_free(void *ptr)
+{
+	(void)ptr;
+	return false;
+}
+
 struct vm_obj {
 	struct vm_obj *next;
 	void *p;
@@ -636,11 +650,13 @@ struct vm_obj {
 static struct vm_obj *vm_objs;
 static pthread_mutex_t vm_lock = PTHREAD_MUTEX_INITIALIZER;
 
-void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size)
+void *execmem_backend_vmalloc(const struct execmem_range *range, size_t size,
+			      bool reset_perms)
 {
 	struct vm_obj *o;
 
 	(void)range;
+	(void)reset_perms;
 	if (!size)
 		return NULL;
 	o = malloc(sizeof(*o));

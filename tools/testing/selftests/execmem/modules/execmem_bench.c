@@ -52,6 +52,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/sort.h>
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
@@ -75,6 +76,7 @@ static const char *const path_name[NR_PATHS] = { "vmalloc", "pool" };
 static void *(*p_execmem_alloc)(enum execmem_type type, size_t size);
 static void (*p_execmem_free)(void *ptr);
 static int (*p_set_memory_rox)(unsigned long addr, int numpages);
+static struct vm_struct *(*p_find_vm_area)(const void *addr);
 static void *(*p_text_poke_copy)(void *addr, const void *opcode, size_t len);
 
 static DEFINE_MUTEX(bench_lock);
@@ -105,9 +107,10 @@ static int bench_resolve(void)
 	p_execmem_alloc = (void *)bench_lookup("execmem_alloc");
 	p_execmem_free = (void *)bench_lookup("execmem_free");
 	p_set_memory_rox = (void *)bench_lookup("set_memory_rox");
+	p_find_vm_area = (void *)bench_lookup("find_vm_area");
 	p_text_poke_copy = (void *)bench_lookup("text_poke_copy");
 	if (!p_execmem_alloc || !p_execmem_free || !p_set_memory_rox ||
-	    !p_text_poke_copy) {
+	    !p_find_vm_area || !p_text_poke_copy) {
 		pr_err("error symbols not found (kallsyms)\n");
 		p_text_poke_copy = NULL;
 		return -ENOENT;
@@ -139,9 +142,15 @@ static void *obj_alloc(int path, const void *src, size_t len)
 	void *p;
 
 	if (path == PATH_VMALLOC) {
+		struct vm_struct *vm;
+
 		p = p_execmem_alloc(EXECMEM_MODULE_DATA, len);
 		if (!p)
 			return NULL;
+		/* As the module loader does before it changes permissions. */
+		vm = p_find_vm_area(p);
+		if (vm)
+			vm->flags |= VM_FLUSH_RESET_PERMS;
 		memcpy(p, src, len);
 		if (p_set_memory_rox((unsigned long)p,
 				     PAGE_ALIGN(len) >> PAGE_SHIFT)) {
