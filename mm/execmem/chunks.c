@@ -102,15 +102,32 @@ struct execmem_pool *execmem_pools_claim(enum execmem_type type,
 	return execmem_type_pool[type];
 }
 
+/*
+ * The chunk and slab xarrays take their nodes from a cache that
+ * radix_tree_init() creates after early_trace_init(), where
+ * "ftrace=function" asks for a trampoline. Until the early initcalls no
+ * type is served by a pool: execmem_is_rox() is false and allocations take
+ * the per-allocation path, as with "execmem.pool=off".
+ */
+static bool execmem_pools_ready __read_mostly;
+
+static int __init execmem_pools_ready_init(void)
+{
+	WRITE_ONCE(execmem_pools_ready, true);
+	return 0;
+}
+early_initcall(execmem_pools_ready_init);
+
 /**
  * execmem_type_to_pool - the pool serving a type
  * @type: an &enum execmem_type
  *
- * Return: the pool, or NULL if @type is not served by a ROX pool.
+ * Return: the pool, or NULL if @type is not served by a ROX pool (or not
+ * yet: before the early initcalls).
  */
 struct execmem_pool *execmem_type_to_pool(enum execmem_type type)
 {
-	if (type >= EXECMEM_TYPE_MAX)
+	if (type >= EXECMEM_TYPE_MAX || !READ_ONCE(execmem_pools_ready))
 		return NULL;
 	return execmem_type_pool[type];
 }
