@@ -1,6 +1,6 @@
 #!/bin/bash
 # check.sh : host harness -> layer check -> execmem kernel + modules -> boots (single, numa2)
-# -> hibernate/resume pair -> W=1 builds (gcc, LLVM) -> pool-off kernel + boot -> arm64 build -> summary.
+# -> boot-parameter lanes (ftrace-function, maxcpus1-stuff) -> hibernate/resume pair -> W=1 builds (gcc, LLVM) -> pool-off kernel + boot -> arm64 build -> summary.
 # Last line: "N passed, N failed[, N skipped]".
 . "$(dirname "$0")/common.sh"
 START=$(date +%s)
@@ -52,6 +52,25 @@ if [ $build_ok = 1 ]; then
 			echo "---- last 40 lines of $LOGS/$b.log ----"; tail -n 40 "$LOGS/$b.log"; echo "----"
 		fi
 		SUMARGS+=("$b=$LOGS/$b.log")
+	done
+fi
+
+# 3a. boot-parameter lanes, module text only (mode=modtext, no KUnit, short
+# churn and parallel loads): "ftrace-function" wants trampolines before the
+# pool can serve and traces every module load; "maxcpus1-stuff" boots with
+# one CPU (SMP alternatives patched for UP, then cpu1 comes up) and with
+# call-depth tracking (retbleed=force,stuff: call thunks in module text).
+# EXECMEM_SKIP_PARAMS=1 skips them.
+if [ $build_ok = 1 ] && [ "${EXECMEM_SKIP_PARAMS:-0}" != 1 ]; then
+	for lane in "ftrace-function:ftrace=function" \
+		    "maxcpus1-stuff:maxcpus=1 retbleed=force,stuff"; do
+		name=${lane%%:*}
+		params="kunit.enable=0 execmem.churn=20 execmem.par_rounds=3 ${lane#*:}"
+		if ! EXECMEM_APPEND="${EXECMEM_APPEND:-} $params" \
+		     "$SCRIPTS/boot.sh" execmem "$name" modtext single; then
+			echo "---- last 40 lines of $LOGS/$name.log ----"; tail -n 40 "$LOGS/$name.log"; echo "----"
+		fi
+		SUMARGS+=("$name=$LOGS/$name.log")
 	done
 fi
 

@@ -53,6 +53,10 @@
 #                            boots it once (single, execmem.check=short:
 #                            test_bpf at harden 0 only, no bench.sh),
 #                            counted in the summary as "pooloff"
+#   EXECMEM_SKIP_PARAMS=1    make check: no boot-parameter lanes
+#                            (ftrace-function, maxcpus1-stuff: the
+#                            execmem kernel booted with those parameters,
+#                            modtext.sh only)
 #   EXECMEM_SKIP_HIBERNATE=1 no hibernate pair: the execmem kernel booted
 #                            twice with a swap disk (hibernate-pair.sh)
 #   EXECMEM_SKIP_ARM64=1     make check: no arm64 lane (SKIP). The lane

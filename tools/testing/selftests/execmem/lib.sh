@@ -5,6 +5,11 @@
 
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$STATS"; }
 directmap4k() { awk '/^DirectMap4k:/ { print $2 }' /proc/meminfo; }
+# 2 MiB -> 4 KiB direct-map splits, "n/a" without VM_EVENT_COUNTERS
+splits2() {
+	awk '$1 == "direct_map_level2_splits" { print $2; f = 1 }
+	     END { if (!f) print "n/a" }' /proc/vmstat
+}
 
 # W+X anywhere in the kernel page tables (ptdump: "RW" and "x" columns).
 no_wx() { ! grep -E ' RW .* x +(pte|pmd|pud|p4d|pgd)$' "$PT"; }

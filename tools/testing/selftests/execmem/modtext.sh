@@ -32,7 +32,7 @@ MODDIR=${MODDIR:-/lib/modules/execmem}
 HERE=$(dirname "$0")
 CHURN=200
 PAR_ROUNDS=50
-# the ftrace=function boot of make check asks for shorter runs
+# the boot-parameter lanes of make check ask for shorter runs
 for w in $(cat /proc/cmdline); do
 	case "$w" in
 	execmem.churn=*) CHURN=${w#execmem.churn=} ;;
@@ -49,6 +49,8 @@ pcheck() { if [ "$pool" = 1 ]; then check "$@"; else skip "$1" "$nopool"; fi; }
 
 . "$HERE/lib.sh"
 
+dm_start=$(directmap4k)
+sp_start=$(splits2)
 pool=0
 nopool="no $STATS (execmem pool not enabled)"
 [ -r "$STATS" ] && pool=1
@@ -74,8 +76,11 @@ text_of() { cat "/sys/module/$1/sections/.text" 2>/dev/null; }
 module_x_ptes() {
 	awk '/Modules \]/ { m = !m; next } m && / x / && / pte$/' "$PT"
 }
+# X_BASE: lines present before the first load (the boot tracer's
+# trampoline, see below), ignored
+X_BASE=
 no_module_x_pte() {
-	l=$(module_x_ptes)
+	l=$(module_x_ptes | grep -vxF "${X_BASE:-@@none@@}")
 	[ -z "$l" ] && return 0
 	echo "$l" | head -n 3 | sed 's/^/# /'
 	return 1
@@ -97,6 +102,29 @@ echo "TAP version 13"
 # --- execmem_nop ------------------------------------------------------------
 objs0=$(tobjs)
 bytes0=$(tbytes)
+
+# Booted with a tracer ("ftrace=function": trampolines wanted before the
+# pool can serve them, module-area text patched from early boot on): a
+# module loaded while it runs is patched and traced. Then the tracer
+# goes, so that the tests below find tracing as in the other boots.
+if [ -r "$T/current_tracer" ] && [ "$(cat $T/current_tracer)" != nop ]; then
+	echo "# booted with tracer $(cat $T/current_tracer)"
+	# Its trampoline was allocated before the pools serve (6.12's path:
+	# a 4 KiB executable page in the module area). ftrace keeps the
+	# trampoline of a static ops for good.
+	X_BASE=$(module_x_ptes)
+	echo "$X_BASE" | sed 's/^/# before the pools: /'
+	echo > "$T/trace"
+	check boot_tracer_load insmod "$MODDIR/execmem_modtext.ko"
+	check boot_tracer_patched test "$(cat /sys/module/execmem_modtext/parameters/result)" = 2010
+	# everything is traced: stop before the buffer wraps
+	echo 0 > "$T/tracing_on"
+	check boot_tracer_traced grep -q ' execmem_modtext_work' "$T/trace"
+	echo 1 > "$T/tracing_on"
+	rmmod execmem_modtext
+	echo nop > "$T/current_tracer"
+	echo > "$T/trace"
+fi
 
 # Calls that change the permissions of text while the module loads
 # (6.12: module_enable_text_rox()). A function trace of the two setters,
@@ -147,6 +175,7 @@ rmmod execmem_nop
 pcheck nop_unload wait_for 10 objs_are "$objs0"
 
 dm0=$(directmap4k)
+sp0=$(splits2)
 ops0=$(pstat pool0_direct_map_ops)
 i=0
 fails=0
@@ -155,8 +184,16 @@ while [ $i -lt "$CHURN" ]; do
 	i=$((i + 1))
 done
 echo "# churn: $CHURN cycles, $fails failed, DirectMap4k $dm0 -> $(directmap4k) kB," \
-     "direct_map_ops $ops0 -> $(pstat pool0_direct_map_ops)"
+     "direct_map_level2_splits $sp0 -> $(splits2)," \
+     "direct_map_ops $ops0 -> $(pstat pool0_direct_map_ops)," \
+     "rodata_blocks $(pstat rodata_blocks)"
 check "churn_${CHURN}" test "$fails" -eq 0
+# I5 for whole modules: text in the pool, read-only data in the
+# read-only direct-map blocks, the rest never resets the direct map (a
+# 2 MiB split adds 2 MiB to DirectMap4k; the split counter needs
+# VM_EVENT_COUNTERS, which only the bench kernels have)
+pcheck churn_direct_map_4k_unchanged test "$(directmap4k)" -eq "$dm0"
+pcheck churn_rodata_one_block test "$(pstat rodata_blocks)" -le 1
 pcheck churn_objs_back wait_for 10 objs_are "$objs0"
 pcheck churn_bytes_back wait_for 10 bytes_are "$bytes0"
 pcheck churn_pool_direct_map_unchanged test "$(pstat pool0_direct_map_ops)" -eq "$ops0"
@@ -230,6 +267,22 @@ check flipped test "$r" = 2101
 echo 0 > $P/flip
 r=$(cat $P/result 2>/dev/null)
 check flipped_back test "$r" = 2010
+
+# SMP alternatives: the module's .smp_locks are registered after its text
+# is published. Booted with one CPU (maxcpus=1), its lock prefixes are
+# patched to ds (3e) and back to lock (f0) when a second CPU comes up.
+cpu1=/sys/devices/system/cpu/cpu1/online
+cpu1_on() { [ "$(cat $cpu1)" = 1 ]; }
+if [ -w $cpu1 ] && ! cpu1_on; then
+	check smp_alt_up_patched test "$(cat $P/lock)" = 3e
+	echo 1 > $cpu1
+	check smp_alt_cpu1_online wait_for 10 cpu1_on
+	check smp_alt_smp_patched test "$(cat $P/lock)" = f0
+else
+	check smp_alt_smp_patched test "$(cat $P/lock)" = f0
+	skip smp_alt_up_patched "cpu1 online at boot (the maxcpus=1 boot checks it)"
+	skip smp_alt_cpu1_online "cpu1 online at boot"
+fi
 
 if [ -w "$T/set_ftrace_filter" ]; then
 	echo ':mod:execmem_modtext' > "$T/set_ftrace_filter"
@@ -346,4 +399,7 @@ else
 		skip "livepatch_$t" "no livepatch-sample.ko (CONFIG_SAMPLE_LIVEPATCH)"
 	done
 fi
+echo "# all of modtext.sh: DirectMap4k $dm_start -> $(directmap4k) kB," \
+     "direct_map_level2_splits $sp_start -> $(splits2)"
+pcheck all_direct_map_4k_unchanged test "$(directmap4k)" -eq "$dm_start"
 echo "1..$n"

@@ -16,12 +16,14 @@
  * execmem_modtext_opt() is straight-line code after its ftrace site, for
  * an optimized kprobe. "sum" is exported for the execmem_modtext_user
  * module (a load with an unresolved symbol when this one is absent).
+ * "lock" shows the first byte of a LOCK_PREFIX site (SMP alternatives).
  */
 #include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/stacktrace.h>
+#include <linux/sysfs.h>
 #include <linux/static_call.h>
 
 #include <asm/alternative.h>
@@ -159,6 +161,35 @@ static const struct kernel_param_ops stack_ops = {
 	.get = stack_get,
 };
 module_param_cb(stack, &stack_ops, NULL, 0444);
+
+#ifdef CONFIG_SMP
+/*
+ * A LOCK_PREFIX site, listed in .smp_locks: "lock" reads its first byte,
+ * f0 (lock), or 3e (ds) while the SMP alternatives have the kernel
+ * patched for one CPU.
+ */
+static int modtext_counter;
+
+static noinline u8 *modtext_lock_site(void)
+{
+	u8 *site;
+
+	asm volatile(LOCK_PREFIX "incl %1\n\t"
+		     "lea 671b(%%rip), %0"
+		     : "=r" (site), "+m" (modtext_counter));
+	return site;
+}
+
+static int lock_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%02x\n", *modtext_lock_site());
+}
+
+static const struct kernel_param_ops lock_ops = {
+	.get = lock_get,
+};
+module_param_cb(lock, &lock_ops, NULL, 0444);
+#endif
 
 static int __init execmem_modtext_init(void)
 {
