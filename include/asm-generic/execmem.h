@@ -52,16 +52,18 @@ int execmem_arch_set_direct_map(struct page *page, unsigned int nr,
 				bool valid);
 
 /**
- * execmem_arch_set_direct_map_ro - show a removed alias read-only, or
- *				    remove it again
+ * execmem_arch_set_direct_map_ro - make an alias present and read-only, or
+ *				    remove it
  * @page: first page, as for execmem_arch_set_direct_map()
  * @nr: pages, as for execmem_arch_set_direct_map()
  * @present: true to make the alias present and read-only, false to
- *	     remove it again
+ *	     remove it
  *
  * For readers of all memory through the direct map, such as the
- * hibernation snapshot. The alias is never writable. Same rules on
- * large pages as execmem_arch_set_direct_map().
+ * hibernation snapshot (the alias was removed), and for the read-only
+ * direct-map blocks (the alias was present and writable). The alias is
+ * never writable afterwards. Same rules on large pages as
+ * execmem_arch_set_direct_map().
  *
  * Return: 0 or a negative error.
  */

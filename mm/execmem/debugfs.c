@@ -107,10 +107,9 @@ static void stats_show_pool(struct seq_file *m, unsigned int id,
 
 static int stats_show(struct seq_file *m, void *v)
 {
+	struct execmem_rodata_stats ro;
 	struct execmem_pool *pool;
 	unsigned int i;
-
-	struct execmem_rodata_stats ro;
 
 	for (i = 0; (pool = execmem_pool_by_index(i)); i++)
 		stats_show_pool(m, i, pool);

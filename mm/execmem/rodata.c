@@ -14,6 +14,8 @@
  * user changes it; freeing unmaps it, flushes its TLB range and gives the
  * pages back to their block. At most one empty block is kept, for the
  * next load; the shrinker releases that one too, restoring its alias.
+ * Adding a block inside a 1 GiB direct-map page splits that into 2 MiB
+ * pages, as adding a pool chunk does; no 2 MiB page is split.
  *
  * Locking: one spinlock for the block list and the page bitmaps. Nothing
  * under it allocates or changes page tables, so the shrinker may take it
@@ -141,6 +143,23 @@ static void ro_put_locked(struct page **pages, unsigned int nr,
 	}
 }
 
+/* Move empty blocks beyond one to @release (two loads may add one each). */
+static void ro_keep_one_empty_locked(struct list_head *release)
+{
+	struct ro_block *b, *tmp;
+
+	lockdep_assert_held(&ro_lock);
+	list_for_each_entry_safe(b, tmp, &ro_blocks, node) {
+		if (ro_nr_empty <= 1)
+			break;
+		if (b->nr_free != RO_BLOCK_PAGES)
+			continue;
+		list_move(&b->node, release);
+		ro_nr_blocks--;
+		ro_nr_empty--;
+	}
+}
+
 static void ro_release(struct list_head *release)
 {
 	struct ro_block *b, *tmp;
@@ -163,6 +182,7 @@ static int ro_take(struct page **pages, unsigned int nr)
 {
 	unsigned int got = 0, i;
 	struct ro_block *b;
+	LIST_HEAD(release);
 
 	for (;;) {
 		spin_lock(&ro_lock);
@@ -179,9 +199,13 @@ static int ro_take(struct page **pages, unsigned int nr)
 			if (got == nr)
 				break;
 		}
-		spin_unlock(&ro_lock);
 		if (got == nr)
+			ro_keep_one_empty_locked(&release);
+		spin_unlock(&ro_lock);
+		if (got == nr) {
+			ro_release(&release);
 			return 0;
+		}
 		b = ro_block_create();
 		if (!b) {
 			ro_put(pages, got);
@@ -236,7 +260,7 @@ void *execmem_rodata_alloc(const struct execmem_range *range, size_t size)
 	flush_cache_vmap(addr, addr + PAGE_ALIGN(size));
 	if (xa_insert(&ro_objects, addr >> PAGE_SHIFT, obj, GFP_KERNEL))
 		goto unmap;
-	/* Scanned like vmalloc memory: ro_after_init holds pointers. */
+	/* Known to kmemleak as vmalloc memory is, for the loader's calls. */
 	kmemleak_vmalloc(vm, PAGE_ALIGN(size), GFP_KERNEL);
 	return vm->addr;
 
@@ -265,12 +289,18 @@ bool execmem_rodata_free(void *ptr)
 
 	if (!PAGE_ALIGNED(addr))
 		return false;
+	/* Only an area made here: not one that reused a vfree()d address. */
+	vm = find_vm_area(ptr);
+	if (!vm || vm->caller != execmem_rodata_alloc || vm->addr != ptr)
+		return false;
 	obj = xa_erase(&ro_objects, addr >> PAGE_SHIFT);
 	if (!obj)
 		return false;
 	kmemleak_free(ptr);
 	vm = remove_vm_area(ptr);
-	WARN_ON_ONCE(!vm);
+	/* Gone meanwhile: its pages may still be mapped, keep them. */
+	if (WARN_ON_ONCE(!vm))
+		return true;
 	kfree(vm);
 	/* No stale translation may outlive the pages' next user's write. */
 	flush_tlb_kernel_range(addr, addr + ((size_t)obj->nr_pages << PAGE_SHIFT));
@@ -293,7 +323,8 @@ unsigned long execmem_rodata_releasable(void)
  * execmem_rodata_trim - release empty blocks
  * @nr: at most this many
  *
- * Context: may be reclaim; takes no lock that allocates.
+ * Context: may be reclaim. Nothing allocates under ro_lock; restoring a
+ * block's alias is a CPA call and a TLB flush, as the pool's release.
  * Return: the number released.
  */
 unsigned long execmem_rodata_trim(unsigned long nr)

@@ -5,6 +5,7 @@
  */
 
 #include <linux/execmem.h>
+#include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/set_memory.h>
 #include <linux/string.h>
@@ -29,7 +30,7 @@ static const enum execmem_type x86_rox_types[] __initconst = {
  * @info: execmem parameters being set up; its default range is final
  *
  * Read-only module data gets the same range, with PAGE_KERNEL, backed by
- * the read-only direct-map blocks.
+ * the read-only direct-map blocks unless "rodata=off".
  *
  * Each type gets the module range (keeping its randomised start), so
  * that all of them share one pool. The pool maps its chunks ROX itself;
@@ -51,10 +52,12 @@ void __init x86_execmem_setup_rox(struct execmem_info *info)
 	/*
 	 * CPA keeps a large page whose protection a change would not
 	 * alter: set_memory_ro() of memory whose alias is read-only already
-	 * splits nothing.
+	 * splits nothing. With "rodata=off" the loader leaves module data
+	 * writable, and the blocks would only make aliases read-only.
 	 */
 	ro.pgprot = PAGE_KERNEL;
-	ro.flags |= EXECMEM_RO_BLOCKS;
+	if (IS_ENABLED(CONFIG_STRICT_MODULE_RWX) && rodata_enabled)
+		ro.flags |= EXECMEM_RO_BLOCKS;
 	info->ranges[EXECMEM_MODULE_RODATA] = ro;
 }
 

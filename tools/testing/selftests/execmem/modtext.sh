@@ -102,6 +102,7 @@ echo "TAP version 13"
 # --- execmem_nop ------------------------------------------------------------
 objs0=$(tobjs)
 bytes0=$(tbytes)
+ro0=$(pstat rodata_pages_used)
 
 # Booted with a tracer ("ftrace=function": trampolines wanted before the
 # pool can serve them, module-area text patched from early boot on): a
@@ -122,6 +123,17 @@ if [ -r "$T/current_tracer" ] && [ "$(cat $T/current_tracer)" != nop ]; then
 	check boot_tracer_traced grep -q ' execmem_modtext_work' "$T/trace"
 	echo 1 > "$T/tracing_on"
 	rmmod execmem_modtext
+	# a stack trace taken in the tracer unwinds through its trampoline
+	if echo do_sys_openat2 > "$T/set_ftrace_filter" 2>/dev/null; then
+		echo 1 > "$T/options/func_stack_trace"
+		echo > "$T/trace"
+		cat /proc/cmdline > /dev/null
+		echo 0 > "$T/options/func_stack_trace"
+		check boot_tracer_stack grep -q '=> do_syscall_64' "$T/trace"
+		echo > "$T/set_ftrace_filter"
+	else
+		skip boot_tracer_stack "no set_ftrace_filter"
+	fi
 	echo nop > "$T/current_tracer"
 	echo > "$T/trace"
 fi
@@ -171,6 +183,8 @@ pcheck nop_init_text_freed wait_for 10 objs_are $((objs0 + 1))
 check nop_no_wx no_wx
 pcheck nop_no_module_x_pte no_module_x_pte
 pcheck nop_chunks_pmd_rox chunks_pmd_rox
+# its rodata, ORC tables and ro_after_init data are in the read-only blocks
+pcheck nop_rodata_in_blocks test "$(pstat rodata_pages_used)" -gt "$ro0"
 rmmod execmem_nop
 pcheck nop_unload wait_for 10 objs_are "$objs0"
 
@@ -193,7 +207,7 @@ check "churn_${CHURN}" test "$fails" -eq 0
 # 2 MiB split adds 2 MiB to DirectMap4k; the split counter needs
 # VM_EVENT_COUNTERS, which only the bench kernels have)
 pcheck churn_direct_map_4k_unchanged test "$(directmap4k)" -eq "$dm0"
-pcheck churn_rodata_one_block test "$(pstat rodata_blocks)" -le 1
+pcheck churn_rodata_one_block test "$(pstat rodata_blocks)" -eq 1
 pcheck churn_objs_back wait_for 10 objs_are "$objs0"
 pcheck churn_bytes_back wait_for 10 bytes_are "$bytes0"
 pcheck churn_pool_direct_map_unchanged test "$(pstat pool0_direct_map_ops)" -eq "$ops0"
@@ -273,15 +287,19 @@ check flipped_back test "$r" = 2010
 # patched to ds (3e) and back to lock (f0) when a second CPU comes up.
 cpu1=/sys/devices/system/cpu/cpu1/online
 cpu1_on() { [ "$(cat $cpu1)" = 1 ]; }
-if [ -w $cpu1 ] && ! cpu1_on; then
+if [ ! -r $P/lock ]; then
+	for t in up_patched cpu1_online smp_patched; do
+		skip "smp_alt_$t" "no lock parameter (CONFIG_SMP=n)"
+	done
+elif grep -qw 'maxcpus=1' /proc/cmdline; then
 	check smp_alt_up_patched test "$(cat $P/lock)" = 3e
-	echo 1 > $cpu1
+	[ -w $cpu1 ] && echo 1 > $cpu1
 	check smp_alt_cpu1_online wait_for 10 cpu1_on
 	check smp_alt_smp_patched test "$(cat $P/lock)" = f0
 else
 	check smp_alt_smp_patched test "$(cat $P/lock)" = f0
-	skip smp_alt_up_patched "cpu1 online at boot (the maxcpus=1 boot checks it)"
-	skip smp_alt_cpu1_online "cpu1 online at boot"
+	skip smp_alt_up_patched "booted with all CPUs (the maxcpus=1 boot checks it)"
+	skip smp_alt_cpu1_online "booted with all CPUs"
 fi
 
 if [ -w "$T/set_ftrace_filter" ]; then

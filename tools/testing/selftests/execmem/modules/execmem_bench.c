@@ -55,7 +55,6 @@
 #include <linux/vmalloc.h>
 #include <linux/sort.h>
 #include <linux/unaligned.h>
-#include <linux/vmalloc.h>
 
 static unsigned int gen_funcs = 2000;
 module_param(gen_funcs, uint, 0644);
