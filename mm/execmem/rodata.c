@@ -119,31 +119,10 @@ static struct ro_block *ro_block_create(void)
 	return b;
 }
 
-/* Give pages back; blocks that fell empty beyond the spare go on @release. */
-static void ro_put_locked(struct page **pages, unsigned int nr,
-			  struct list_head *release)
-{
-	struct ro_block *b;
-	unsigned int i;
-
-	lockdep_assert_held(&ro_lock);
-	for (i = 0; i < nr; i++) {
-		b = ro_block_of(pages[i]);
-		__clear_bit(pages[i] - b->page, b->used);
-		ro_pages_used--;
-		if (++b->nr_free < RO_BLOCK_PAGES)
-			continue;
-		/* Keep one empty block for the next user. */
-		if (!ro_nr_empty) {
-			ro_nr_empty++;
-			continue;
-		}
-		list_move(&b->node, release);
-		ro_nr_blocks--;
-	}
-}
-
-/* Move empty blocks beyond one to @release (two loads may add one each). */
+/*
+ * Keep one empty block for the next user: move any other to @release (a
+ * free may empty several, two loads may add one each).
+ */
 static void ro_keep_one_empty_locked(struct list_head *release)
 {
 	struct ro_block *b, *tmp;
@@ -158,6 +137,24 @@ static void ro_keep_one_empty_locked(struct list_head *release)
 		ro_nr_blocks--;
 		ro_nr_empty--;
 	}
+}
+
+/* Give pages back; blocks that fell empty beyond the spare go on @release. */
+static void ro_put_locked(struct page **pages, unsigned int nr,
+			  struct list_head *release)
+{
+	struct ro_block *b;
+	unsigned int i;
+
+	lockdep_assert_held(&ro_lock);
+	for (i = 0; i < nr; i++) {
+		b = ro_block_of(pages[i]);
+		__clear_bit(pages[i] - b->page, b->used);
+		ro_pages_used--;
+		if (++b->nr_free == RO_BLOCK_PAGES)
+			ro_nr_empty++;
+	}
+	ro_keep_one_empty_locked(release);
 }
 
 static void ro_release(struct list_head *release)
@@ -232,6 +229,7 @@ static int ro_take(struct page **pages, unsigned int nr)
 void *execmem_rodata_alloc(const struct execmem_range *range, size_t size)
 {
 	unsigned int nr = PAGE_ALIGN(size) >> PAGE_SHIFT;
+	size_t len = (size_t)nr << PAGE_SHIFT;
 	struct vm_struct *vm = NULL;
 	struct ro_object *obj;
 	unsigned long addr;
@@ -244,29 +242,29 @@ void *execmem_rodata_alloc(const struct execmem_range *range, size_t size)
 	obj->nr_pages = nr;
 	if (ro_take(obj->pages, nr))
 		goto free_obj;
-	vm = __get_vm_area_caller(PAGE_ALIGN(size), VM_MAP, range->start,
+	vm = __get_vm_area_caller(len, VM_MAP, range->start,
 				  range->end, execmem_rodata_alloc);
 	if (!vm && range->fallback_start)
-		vm = __get_vm_area_caller(PAGE_ALIGN(size), VM_MAP,
+		vm = __get_vm_area_caller(len, VM_MAP,
 					  range->fallback_start,
 					  range->fallback_end,
 					  execmem_rodata_alloc);
 	if (!vm)
 		goto put;
 	addr = (unsigned long)vm->addr;
-	if (vmap_pages_range_noflush(addr, addr + PAGE_ALIGN(size),
+	if (vmap_pages_range_noflush(addr, addr + len,
 				     range->pgprot, obj->pages, PAGE_SHIFT))
 		goto unmap;
-	flush_cache_vmap(addr, addr + PAGE_ALIGN(size));
+	flush_cache_vmap(addr, addr + len);
 	if (xa_insert(&ro_objects, addr >> PAGE_SHIFT, obj, GFP_KERNEL))
 		goto unmap;
 	/* Known to kmemleak as vmalloc memory is, for the loader's calls. */
-	kmemleak_vmalloc(vm, PAGE_ALIGN(size), GFP_KERNEL);
+	kmemleak_vmalloc(vm, len, GFP_KERNEL);
 	return vm->addr;
 
 unmap:
 	free_vm_area(vm);
-	flush_tlb_kernel_range(addr, addr + PAGE_ALIGN(size));
+	flush_tlb_kernel_range(addr, addr + len);
 put:
 	ro_put(obj->pages, nr);
 free_obj:
